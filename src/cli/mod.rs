@@ -1,0 +1,333 @@
+//! The command line: flags (clap) and one function per subcommand. Each function
+//! builds what it needs from the library and returns a library error, which `main`
+//! prints as one line and turns into an exit code.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use mentionmap::output::{self, Format, Metadata};
+use mentionmap::pipeline::{MappedDocument, Mapper};
+use mentionmap::{Error, Gazetteer, Layer};
+
+mod explain;
+
+/// Exit code when the input was empty: the output is a valid, empty collection.
+pub const EXIT_EMPTY_INPUT: i32 = 6;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mentionmap",
+    version,
+    about = "Find the places a text mentions and map them as GeoJSON.",
+    after_help = "Examples:\n  mentionmap map article.txt -o places.geojson\n  cat article.txt | mentionmap map --format csv\n  mentionmap map article.txt --explain > /dev/null\n  mentionmap resolve Aleppo\n  mentionmap near 36.2 37.16 --km 25\n\nPlace data from GeoNames (https://www.geonames.org), CC BY 4.0."
+)]
+pub struct Cli {
+    /// Gazetteer file to use instead of the bundled default (see gazetteer/README.md).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub gazetteer: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Map the places in text files (or standard input) to GeoJSON.
+    #[command(after_help = "Examples:\n  mentionmap map ../shared/examples/aleppo-2016.txt -o aleppo.geojson\n  mentionmap map a.txt b.txt --format geojsonseq\n  echo 'Talks in Geneva and Aleppo' | mentionmap map --layers cities")]
+    Map(MapArgs),
+    /// Show the ranked gazetteer candidates for one name.
+    #[command(after_help = "Example:\n  mentionmap resolve \"Washington\" --limit 5")]
+    Resolve(ResolveArgs),
+    /// List gazetteer places within a distance of a point (R-tree query).
+    #[command(after_help = "Example:\n  mentionmap near 36.2021 37.1343 --km 10")]
+    Near(NearArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// One GeoJSON FeatureCollection (RFC 7946).
+    Geojson,
+    /// GeoJSON text sequence, one Feature per record (RFC 8142).
+    Geojsonseq,
+    /// CSV, one row per place.
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct MapArgs {
+    /// Text files to map; `-` or nothing reads standard input.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Write here instead of standard output.
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "geojson")]
+    pub format: FormatArg,
+    /// Layers to write, comma-separated: countries, regions, cities, districts.
+    #[arg(long, value_delimiter = ',', default_value = "countries,regions,cities,districts")]
+    pub layers: Vec<String>,
+    /// With -o: write one file per layer (OUT.countries.geojson ...) instead of one.
+    #[arg(long, requires = "output")]
+    pub split_layers: bool,
+    /// Do not count demonyms ("Syrian") as mentions of their country.
+    #[arg(long)]
+    pub no_demonyms: bool,
+    /// Print every mention's ranked candidates and their features to standard error.
+    #[arg(long)]
+    pub explain: bool,
+    /// Drop mentions whose best candidate scores below this (higher: fewer, surer places).
+    #[arg(long, value_name = "SCORE")]
+    pub min_score: Option<f64>,
+    /// Refuse inputs larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = mentionmap::input::DEFAULT_MAX_BYTES)]
+    pub max_bytes: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    /// The place name, as a text would write it.
+    pub name: String,
+    /// How many candidates to show.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NearArgs {
+    /// Latitude, degrees north.
+    #[arg(allow_hyphen_values = true)]
+    pub lat: f64,
+    /// Longitude, degrees east.
+    #[arg(allow_hyphen_values = true)]
+    pub lon: f64,
+    /// Radius in km.
+    #[arg(long, default_value_t = 25.0)]
+    pub km: f64,
+    /// How many places to show, nearest first.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Loads the gazetteer the flags name.
+fn load_gazetteer(path: &Option<PathBuf>) -> Result<Arc<Gazetteer>, Error> {
+    Ok(Arc::new(match path {
+        Some(p) => Gazetteer::open(p)?,
+        None => Gazetteer::bundled()?,
+    }))
+}
+
+/// Runs the parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> Result<i32, Error> {
+    let gazetteer = load_gazetteer(&cli.gazetteer)?;
+    match cli.command {
+        Command::Map(args) => map(gazetteer, args),
+        Command::Resolve(args) => resolve(&gazetteer, args),
+        Command::Near(args) => near(&gazetteer, args),
+    }
+}
+
+fn map(gazetteer: Arc<Gazetteer>, args: MapArgs) -> Result<i32, Error> {
+    let layers = parse_layers(&args.layers)?;
+    let mut builder = Mapper::builder().demonyms(!args.no_demonyms);
+    if let Some(s) = args.min_score {
+        builder = builder.min_score(s);
+    }
+    let mapper = builder.build(gazetteer.clone());
+    let format = match args.format {
+        FormatArg::Geojson => Format::GeoJson,
+        FormatArg::Geojsonseq => Format::GeoJsonSeq,
+        FormatArg::Csv => Format::Csv,
+    };
+
+    let stdin = args.files.is_empty() || args.files.iter().any(|f| f.as_os_str() == "-");
+    if stdin && std::io::stdin().is_terminal() {
+        eprintln!("mentionmap: reading text from standard input (end with Ctrl-D); see --help");
+    }
+    let sources: Vec<Option<PathBuf>> = if args.files.is_empty() {
+        vec![None]
+    } else {
+        args.files.iter().map(|f| (f.as_os_str() != "-").then(|| f.clone())).collect()
+    };
+    // Read every input first: a bad one stops the run before any output is written.
+    let mut docs: Vec<(String, String)> = Vec::new();
+    for src in &sources {
+        let (name, text) = match src {
+            Some(path) => (path.display().to_string(), mentionmap::input::read_file(path, args.max_bytes)?),
+            None => ("stdin".to_string(), mentionmap::input::read_capped(std::io::stdin().lock(), "stdin", args.max_bytes)?),
+        };
+        docs.push((name, text));
+    }
+    let empty = docs.iter().all(|(_, t)| t.trim().is_empty());
+
+    let mut mapped: Vec<(String, MappedDocument)> = Vec::new();
+    for (name, text) in &docs {
+        let doc = mapper.map(text);
+        if args.explain {
+            explain::print(&gazetteer, name, &doc);
+        }
+        mapped.push((name.clone(), doc));
+    }
+    let combined = combine(&mapped);
+    let meta = Metadata {
+        source: Some(docs.iter().map(|d| d.0.as_str()).collect::<Vec<_>>().join(", ")),
+        doc: None,
+    };
+
+    match (&args.output, args.split_layers) {
+        (Some(path), true) => {
+            for layer in &layers {
+                let p = layer_path(path, *layer);
+                let mut f = create(&p)?;
+                output::write(&mut f, format, &gazetteer, &combined, &meta, &[*layer])?;
+            }
+        }
+        (Some(path), false) => {
+            let mut f = create(path)?;
+            output::write(&mut f, format, &gazetteer, &combined, &meta, &layers)?;
+            f.flush().map_err(|e| Error::Output(e.to_string()))?;
+        }
+        (None, _) => {
+            let stdout = std::io::stdout();
+            let mut lock = std::io::BufWriter::new(stdout.lock());
+            output::write(&mut lock, format, &gazetteer, &combined, &meta, &layers)?;
+            lock.flush().map_err(|e| Error::Output(e.to_string()))?;
+        }
+    }
+    if empty {
+        eprintln!("mentionmap: the input is empty; wrote an empty collection");
+        return Ok(EXIT_EMPTY_INPUT);
+    }
+    Ok(0)
+}
+
+/// One document's result, or several merged in input order (mention offsets stay
+/// relative to their own document, whose name the metadata lists).
+fn combine(mapped: &[(String, MappedDocument)]) -> MappedDocument {
+    if mapped.len() == 1 {
+        return mapped[0].1.clone();
+    }
+    let mut all = MappedDocument::default();
+    for (_, d) in mapped {
+        all.places.extend(d.places.iter().cloned());
+        all.explanations.extend(d.explanations.iter().cloned());
+    }
+    all
+}
+
+fn layer_path(path: &std::path::Path, layer: Layer) -> PathBuf {
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let ext = path.extension().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "geojson".into());
+    path.with_file_name(format!("{stem}.{}.{ext}", layer.as_str()))
+}
+
+fn create(path: &std::path::Path) -> Result<std::io::BufWriter<std::fs::File>, Error> {
+    std::fs::File::create(path)
+        .map(std::io::BufWriter::new)
+        .map_err(|e| Error::Output(format!("{}: {e}", path.display())))
+}
+
+fn parse_layers(names: &[String]) -> Result<Vec<Layer>, Error> {
+    names
+        .iter()
+        .map(|n| {
+            Layer::parse(n.trim()).ok_or_else(|| Error::BadInput {
+                source_name: "--layers".into(),
+                message: format!("unknown layer {n:?} (choose from countries, regions, cities, districts)"),
+            })
+        })
+        .collect()
+}
+
+fn resolve(gazetteer: &Gazetteer, args: ResolveArgs) -> Result<i32, Error> {
+    let mut hits = gazetteer.lookup(&args.name);
+    // Rank by the resolver's context-free prior, as a reader would expect.
+    hits.sort_by(|a, b| {
+        let pa = mentionmap::resolve::prior(a.1);
+        let pb = mentionmap::resolve::prior(b.1);
+        pb.total_cmp(&pa).then(a.1.id.cmp(&b.1.id))
+    });
+    hits.truncate(args.limit);
+    if args.json {
+        let rows: Vec<serde_json::Value> = hits
+            .iter()
+            .map(|(posting, p)| {
+                serde_json::json!({
+                    "geonameid": p.has_geonames_id().then_some(p.id), "id": p.id, "name": p.name,
+                    "kind": p.kind, "feature_code": p.feature_code, "country_code": p.country_code,
+                    "admin1": p.admin1, "population": p.population, "lat": p.lat, "lon": p.lon,
+                    "matched_as": posting.kind.as_str(), "prior": mentionmap::resolve::prior(p),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&rows).map_err(|e| Error::Output(e.to_string()))?);
+    } else if hits.is_empty() {
+        println!("no gazetteer entry for {:?}", args.name);
+    } else {
+        println!("{:>4}  {:<28} {:<10} {:<6} {:<3} {:<6} {:>11} {:>9} {:>10}  {:<12} {:>5}", "rank", "name", "id", "code", "cc", "admin1", "population", "lat", "lon", "matched as", "prior");
+        for (i, (posting, p)) in hits.iter().enumerate() {
+            println!(
+                "{:>4}  {:<28} {:<10} {:<6} {:<3} {:<6} {:>11} {:>9.4} {:>10.4}  {:<12} {:>5.2}",
+                i + 1,
+                truncate(&p.name, 28),
+                p.id,
+                p.feature_code,
+                p.country_code,
+                p.admin1,
+                p.population,
+                p.lat,
+                p.lon,
+                posting.kind.as_str(),
+                mentionmap::resolve::prior(p)
+            );
+        }
+    }
+    Ok(0)
+}
+
+fn near(gazetteer: &Gazetteer, args: NearArgs) -> Result<i32, Error> {
+    if !(-90.0..=90.0).contains(&args.lat) || !(-180.0..=180.0).contains(&args.lon) || !(args.km >= 0.0) {
+        return Err(Error::BadInput {
+            source_name: "near".into(),
+            message: format!("latitude must be in [-90, 90], longitude in [-180, 180] and --km >= 0 (got {}, {}, {})", args.lat, args.lon, args.km),
+        });
+    }
+    let hits = gazetteer.spatial().within_km(args.lon, args.lat, args.km);
+    let hits: Vec<_> = hits.into_iter().take(args.limit).collect();
+    if args.json {
+        let rows: Vec<serde_json::Value> = hits
+            .iter()
+            .map(|&(i, d)| {
+                let p = gazetteer.place(i);
+                serde_json::json!({"id": p.id, "name": p.name, "kind": p.kind, "feature_code": p.feature_code,
+                    "country_code": p.country_code, "population": p.population, "lat": p.lat, "lon": p.lon, "km": (d * 100.0).round() / 100.0})
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&rows).map_err(|e| Error::Output(e.to_string()))?);
+    } else {
+        println!("{:>8}  {:<30} {:<10} {:<6} {:<3} {:>11}", "km", "name", "id", "code", "cc", "population");
+        for (i, d) in hits {
+            let p = gazetteer.place(i);
+            println!("{:>8.2}  {:<30} {:<10} {:<6} {:<3} {:>11}", d, truncate(&p.name, 30), p.id, p.feature_code, p.country_code, p.population);
+        }
+    }
+    Ok(0)
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
+}

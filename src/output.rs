@@ -1,0 +1,194 @@
+//! Writing mapped places as GeoJSON (RFC 7946), GeoJSON text sequences (RFC 8142)
+//! and CSV.
+//!
+//! Every place is a Point Feature at [longitude, latitude] with flat properties:
+//! `name`, `gazetteer_name`, `geonameid`, `layer`, `feature_code`, `country_code`,
+//! `admin1`, `population`, `confidence`, `method`, `uncertainty_km`, `mention_count`
+//! and `mentions` (each with code-point `start`/`end`, `byte_start`/`byte_end`, `text`,
+//! `kind` and `snippet`). The collection carries a `metadata` member with the
+//! generator, the source, the gazetteer and its attribution (GeoNames CC BY 4.0).
+
+use std::io::Write;
+
+use geojson::{Feature, FeatureCollection, Geometry, JsonObject, JsonValue};
+use serde_json::json;
+
+use crate::error::Error;
+use crate::gazetteer::{Gazetteer, Layer};
+use crate::pipeline::{MappedDocument, MappedPlace, Method};
+
+/// The credit GeoNames' CC BY 4.0 licence asks for.
+pub const GEONAMES_ATTRIBUTION: &str = "Place data from GeoNames (https://www.geonames.org), licensed CC BY 4.0";
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One GeoJSON FeatureCollection.
+    GeoJson,
+    /// GeoJSON text sequence: one Feature per record (RFC 8142).
+    GeoJsonSeq,
+    /// CSV, one row per place.
+    Csv,
+}
+
+/// What the collection says about where it came from.
+#[derive(Debug, Clone, Default)]
+pub struct Metadata {
+    /// The input: a path, "stdin", a URL.
+    pub source: Option<String>,
+    /// Document id in a batch.
+    pub doc: Option<String>,
+}
+
+/// One place as a GeoJSON Feature.
+pub fn feature(gazetteer: &Gazetteer, place: &MappedPlace, doc: Option<&str>) -> Feature {
+    let g = place.place.map(|i| gazetteer.place(i));
+    let mut props = JsonObject::new();
+    let mut put = |k: &str, v: JsonValue| {
+        props.insert(k.to_string(), v);
+    };
+    put("name", json!(place.name));
+    put("gazetteer_name", json!(g.map(|p| p.name.clone())));
+    put("geonameid", json!(g.filter(|p| p.has_geonames_id()).map(|p| p.id)));
+    put("layer", json!(place.layer.as_str()));
+    put("feature_code", json!(g.map(|p| p.feature_code.clone())));
+    let country = g
+        .map(|p| p.country_code.clone())
+        .or_else(|| place.anchor.map(|a| gazetteer.place(a).country_code.clone()))
+        .filter(|c| !c.is_empty());
+    put("country_code", json!(country));
+    put("admin1", json!(g.map(|p| p.admin1.clone()).filter(|a| !a.is_empty())));
+    put("population", json!(g.map(|p| p.population).filter(|&n| n > 0)));
+    put("confidence", json!(round(place.confidence, 3)));
+    put("method", json!(place.method));
+    put("uncertainty_km", json!(place.uncertainty_km.map(|u| round(u, 1))));
+    put("anchor", json!(place.anchor.map(|a| gazetteer.place(a).name.clone())));
+    put("mention_count", json!(place.mentions.len()));
+    put("mentions", json!(place.mentions));
+    if let Some(d) = doc {
+        put("doc", json!(d));
+    }
+    let id = match (g, place.method) {
+        (Some(p), _) if p.has_geonames_id() => format!("geonames:{}", p.id),
+        (Some(p), _) => format!("mentionmap:{}", p.id),
+        (None, Method::Relative) | (None, Method::Gazetteer) => {
+            format!("relative:{}", crate::text::fold_name(&place.name).replace(' ', "-"))
+        }
+    };
+    Feature {
+        bbox: None,
+        geometry: Some(Geometry::new(geojson::Value::Point(vec![
+            round(place.lon_lat.0, 6),
+            round(place.lon_lat.1, 6),
+        ]))),
+        id: Some(geojson::feature::Id::String(id)),
+        properties: Some(props),
+        foreign_members: None,
+    }
+}
+
+/// The `metadata` member of a collection.
+pub fn metadata(gazetteer: &Gazetteer, meta: &Metadata, layers: &[Layer]) -> JsonValue {
+    let mut attribution = vec![GEONAMES_ATTRIBUTION.to_string()];
+    attribution.extend(gazetteer.attribution().iter().filter(|a| !a.contains("GeoNames (https")).cloned());
+    json!({
+        "generator": concat!("mentionmap ", env!("CARGO_PKG_VERSION")),
+        "source": meta.source,
+        "doc": meta.doc,
+        "gazetteer": gazetteer.source(),
+        "attribution": attribution,
+        "layers": layers.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
+        "crs": "WGS84 longitude, latitude (RFC 7946)",
+    })
+}
+
+/// The places of `doc` on `layers` as one FeatureCollection.
+pub fn feature_collection(gazetteer: &Gazetteer, doc: &MappedDocument, meta: &Metadata, layers: &[Layer]) -> FeatureCollection {
+    let features = doc
+        .places
+        .iter()
+        .filter(|p| layers.contains(&p.layer))
+        .map(|p| feature(gazetteer, p, meta.doc.as_deref()))
+        .collect();
+    let mut foreign = JsonObject::new();
+    foreign.insert("metadata".into(), metadata(gazetteer, meta, layers));
+    FeatureCollection {
+        bbox: None,
+        features,
+        foreign_members: Some(foreign),
+    }
+}
+
+/// Writes the places of `doc` in `format`.
+pub fn write(
+    out: &mut dyn Write,
+    format: Format,
+    gazetteer: &Gazetteer,
+    doc: &MappedDocument,
+    meta: &Metadata,
+    layers: &[Layer],
+) -> Result<(), Error> {
+    let io = |e: std::io::Error| Error::Output(e.to_string());
+    match format {
+        Format::GeoJson => {
+            let fc = feature_collection(gazetteer, doc, meta, layers);
+            serde_json::to_writer_pretty(&mut *out, &fc).map_err(|e| Error::Output(e.to_string()))?;
+            writeln!(out).map_err(io)?;
+        }
+        Format::GeoJsonSeq => {
+            for p in doc.places.iter().filter(|p| layers.contains(&p.layer)) {
+                let f = feature(gazetteer, p, meta.doc.as_deref());
+                out.write_all(b"\x1e").map_err(io)?;
+                serde_json::to_writer(&mut *out, &f).map_err(|e| Error::Output(e.to_string()))?;
+                writeln!(out).map_err(io)?;
+            }
+        }
+        Format::Csv => write_csv(out, gazetteer, doc, meta, layers)?,
+    }
+    Ok(())
+}
+
+/// CSV columns, one row per place.
+pub const CSV_HEADER: [&str; 16] = [
+    "doc", "name", "gazetteer_name", "geonameid", "layer", "feature_code", "country_code", "admin1", "population",
+    "lat", "lon", "confidence", "method", "uncertainty_km", "mention_count", "mentions",
+];
+
+fn write_csv(out: &mut dyn Write, gazetteer: &Gazetteer, doc: &MappedDocument, meta: &Metadata, layers: &[Layer]) -> Result<(), Error> {
+    let mut w = csv::Writer::from_writer(out);
+    let err = |e: csv::Error| Error::Output(e.to_string());
+    w.write_record(CSV_HEADER).map_err(err)?;
+    for p in doc.places.iter().filter(|p| layers.contains(&p.layer)) {
+        let g = p.place.map(|i| gazetteer.place(i));
+        let spans: Vec<String> = p.mentions.iter().map(|m| format!("{}-{}", m.start, m.end)).collect();
+        w.write_record([
+            meta.doc.clone().unwrap_or_default(),
+            p.name.clone(),
+            g.map(|g| g.name.clone()).unwrap_or_default(),
+            g.filter(|g| g.has_geonames_id()).map(|g| g.id.to_string()).unwrap_or_default(),
+            p.layer.as_str().to_string(),
+            g.map(|g| g.feature_code.clone()).unwrap_or_default(),
+            g.map(|g| g.country_code.clone()).unwrap_or_default(),
+            g.map(|g| g.admin1.clone()).unwrap_or_default(),
+            g.map(|g| g.population.to_string()).unwrap_or_default(),
+            format!("{:.6}", p.lon_lat.1),
+            format!("{:.6}", p.lon_lat.0),
+            format!("{:.3}", p.confidence),
+            match p.method {
+                Method::Gazetteer => "gazetteer".into(),
+                Method::Relative => "relative".into(),
+            },
+            p.uncertainty_km.map(|u| format!("{u:.1}")).unwrap_or_default(),
+            p.mentions.len().to_string(),
+            spans.join(" "),
+        ])
+        .map_err(err)?;
+    }
+    w.flush().map_err(|e| Error::Output(e.to_string()))?;
+    Ok(())
+}
+
+fn round(x: f64, digits: i32) -> f64 {
+    let f = 10f64.powi(digits);
+    (x * f).round() / f
+}

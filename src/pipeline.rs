@@ -1,0 +1,308 @@
+//! The whole job for one text: spot → resolve → place relatives → group by place.
+//!
+//! [`Mapper`] holds what is expensive to build (the gazetteer, the word lists) and is
+//! cheap to share between threads; [`Mapper::map`] turns one text into a
+//! [`MappedDocument`]: the places it mentions, each with its mentions, and an
+//! explanation per mention for `--explain`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::gazetteer::{Gazetteer, Layer, NameKind, PlaceKind};
+use crate::resolve::relative::{place_relative, RelativePlace};
+use crate::resolve::{ResolveOptions, Resolver, ScoredCandidate};
+use crate::spot::{Lexicon, SpotOptions, Spotter};
+use crate::text::CharOffsets;
+
+/// Builds a [`Mapper`] with options.
+#[derive(Debug, Clone)]
+pub struct MapperBuilder {
+    spot: SpotOptions,
+    resolve: ResolveOptions,
+    snippet_chars: usize,
+}
+
+impl Default for MapperBuilder {
+    fn default() -> Self {
+        MapperBuilder {
+            spot: SpotOptions::default(),
+            resolve: ResolveOptions::default(),
+            snippet_chars: 60,
+        }
+    }
+}
+
+impl MapperBuilder {
+    /// Report demonyms ("Syrian") as mentions of their country (default on).
+    pub fn demonyms(mut self, yes: bool) -> Self {
+        self.spot.demonyms = yes;
+        self
+    }
+
+    /// The score below which a mention is dropped as probably not a place.
+    pub fn min_score(mut self, score: f64) -> Self {
+        self.resolve.min_score = score;
+        self
+    }
+
+    /// Characters of context on each side of a mention in its snippet.
+    pub fn snippet_chars(mut self, n: usize) -> Self {
+        self.snippet_chars = n;
+        self
+    }
+
+    /// Builds the mapper over a gazetteer.
+    pub fn build(self, gazetteer: Arc<Gazetteer>) -> Mapper {
+        Mapper {
+            gazetteer,
+            lexicon: Lexicon::new(),
+            options: self,
+        }
+    }
+}
+
+/// Maps texts to places. Build once, share freely (`Sync`).
+#[derive(Debug)]
+pub struct Mapper {
+    gazetteer: Arc<Gazetteer>,
+    lexicon: Lexicon,
+    options: MapperBuilder,
+}
+
+/// How a place's point was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// A gazetteer entry.
+    Gazetteer,
+    /// Estimated from a relation to an anchor in the text.
+    Relative,
+}
+
+/// One mention of a place in the text.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MentionSpan {
+    /// Start as a Unicode code-point offset (a Python `str` index).
+    pub start: usize,
+    /// End (exclusive), code points.
+    pub end: usize,
+    /// Start as a UTF-8 byte offset.
+    pub byte_start: usize,
+    /// End (exclusive), UTF-8 bytes.
+    pub byte_end: usize,
+    /// The text of the mention.
+    pub text: String,
+    /// "name", "abbreviation", "demonym", or "relative".
+    pub kind: &'static str,
+    /// The mention with some context around it, on one line.
+    pub snippet: String,
+}
+
+/// A place the text mentions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MappedPlace {
+    /// The name as the text writes it most often.
+    pub name: String,
+    /// Gazetteer index when from the gazetteer.
+    pub place: Option<u32>,
+    /// The output layer.
+    pub layer: Layer,
+    /// Point, (lon, lat) degrees.
+    pub lon_lat: (f64, f64),
+    /// Highest confidence over its mentions.
+    pub confidence: f64,
+    /// Gazetteer or relative.
+    pub method: Method,
+    /// Uncertainty radius of a relative estimate, km.
+    pub uncertainty_km: Option<f64>,
+    /// Anchor of a relative estimate (gazetteer index).
+    pub anchor: Option<u32>,
+    /// Its mentions in text order.
+    pub mentions: Vec<MentionSpan>,
+}
+
+/// Why a mention resolved as it did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Explanation {
+    /// The mention.
+    pub mention: MentionSpan,
+    /// The chosen gazetteer place, if any.
+    pub chosen: Option<u32>,
+    /// Confidence in the choice.
+    pub confidence: f64,
+    /// Candidates, best first, with their features.
+    pub ranked: Vec<ScoredCandidate>,
+    /// A relative estimate replaced the gazetteer choice.
+    pub replaced_by_relative: bool,
+}
+
+/// The result of mapping one text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MappedDocument {
+    /// Places, in order of first mention.
+    pub places: Vec<MappedPlace>,
+    /// One explanation per gazetteer-matched mention.
+    pub explanations: Vec<Explanation>,
+}
+
+impl Mapper {
+    /// A mapper with default options.
+    pub fn new(gazetteer: Arc<Gazetteer>) -> Mapper {
+        MapperBuilder::default().build(gazetteer)
+    }
+
+    /// Options for a mapper.
+    pub fn builder() -> MapperBuilder {
+        MapperBuilder::default()
+    }
+
+    /// The gazetteer it maps against.
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.gazetteer
+    }
+
+    /// Maps one text.
+    pub fn map(&self, text: &str) -> MappedDocument {
+        let gaz = &*self.gazetteer;
+        let spotted = Spotter::new(gaz, &self.lexicon, self.options.spot.clone()).spot(text);
+        let resolutions = Resolver::new(gaz, self.options.resolve.clone()).resolve(text, &spotted);
+        let relatives = place_relative(gaz, text, &spotted, &resolutions);
+        let chars = CharOffsets::new(text);
+        let span = |start: usize, end: usize, kind: &'static str| MentionSpan {
+            start: chars.char_offset(start),
+            end: chars.char_offset(end),
+            byte_start: start,
+            byte_end: end,
+            text: text[start..end].to_string(),
+            kind,
+            snippet: snippet(text, start, end, self.options.snippet_chars),
+        };
+
+        let replaced: Vec<usize> = relatives.iter().filter_map(|r| r.replaces_mention).collect();
+        let mut places: Vec<MappedPlace> = Vec::new();
+        let mut by_place: HashMap<u32, usize> = HashMap::new();
+        let mut explanations = Vec::new();
+        for (i, (m, r)) in spotted.mentions.iter().zip(&resolutions).enumerate() {
+            let kind = match m.kind() {
+                NameKind::Demonym => "demonym",
+                NameKind::Abbreviation => "abbreviation",
+                _ => "name",
+            };
+            let s = span(m.start, m.end, kind);
+            let is_replaced = replaced.contains(&i);
+            explanations.push(Explanation {
+                mention: s.clone(),
+                chosen: r.place,
+                confidence: r.confidence,
+                ranked: r.ranked.clone(),
+                replaced_by_relative: is_replaced,
+            });
+            let Some(place) = r.place else { continue };
+            if is_replaced {
+                continue;
+            }
+            let p = gaz.place(place);
+            let idx = *by_place.entry(place).or_insert_with(|| {
+                places.push(MappedPlace {
+                    name: String::new(),
+                    place: Some(place),
+                    layer: p.kind.layer(),
+                    lon_lat: p.lon_lat(),
+                    confidence: 0.0,
+                    method: Method::Gazetteer,
+                    uncertainty_km: None,
+                    anchor: None,
+                    mentions: Vec::new(),
+                });
+                places.len() - 1
+            });
+            let mp = &mut places[idx];
+            mp.confidence = mp.confidence.max(r.confidence);
+            mp.mentions.push(s);
+        }
+        let mut by_name: HashMap<String, usize> = HashMap::new();
+        for rel in &relatives {
+            let key = crate::text::fold_name(&rel.name);
+            let s = span(rel.start, rel.end, "relative");
+            let idx = *by_name.entry(key).or_insert_with(|| {
+                places.push(relative_place(rel));
+                places.len() - 1
+            });
+            let mp = &mut places[idx];
+            mp.confidence = mp.confidence.max(rel.confidence);
+            mp.mentions.push(s);
+        }
+        for p in &mut places {
+            p.mentions.sort_by_key(|m| m.byte_start);
+            p.name = most_common_surface(&p.mentions);
+        }
+        places.sort_by_key(|p| p.mentions.first().map(|m| m.byte_start).unwrap_or(0));
+        MappedDocument { places, explanations }
+    }
+}
+
+fn relative_place(rel: &RelativePlace) -> MappedPlace {
+    MappedPlace {
+        name: rel.name.clone(),
+        place: None,
+        layer: PlaceKind::District.layer(),
+        lon_lat: rel.lon_lat,
+        confidence: rel.confidence,
+        method: Method::Relative,
+        uncertainty_km: Some(rel.uncertainty_km),
+        anchor: Some(rel.anchor),
+        mentions: Vec::new(),
+    }
+}
+
+/// The surface written most often (the first on ties), ignoring demonyms when a
+/// name is there.
+fn most_common_surface(mentions: &[MentionSpan]) -> String {
+    let mut counts: Vec<(&str, usize, bool)> = Vec::new();
+    for m in mentions {
+        match counts.iter_mut().find(|c| c.0 == m.text) {
+            Some(c) => c.1 += 1,
+            None => counts.push((&m.text, 1, m.kind == "demonym")),
+        }
+    }
+    let best = counts
+        .iter()
+        .filter(|c| !c.2)
+        .max_by(|a, b| a.1.cmp(&b.1).then(std::cmp::Ordering::Greater))
+        .or_else(|| counts.first());
+    best.map(|c| c.0.to_string()).unwrap_or_default()
+}
+
+/// The mention with up to `n` characters either side, whitespace collapsed.
+fn snippet(text: &str, start: usize, end: usize, n: usize) -> String {
+    let before: String = {
+        let rev: Vec<char> = text[..start].chars().rev().take(n).collect();
+        rev.into_iter().rev().collect()
+    };
+    let after: String = text[end..].chars().take(n).collect();
+    let mut s = String::new();
+    if before.chars().count() == n && start > 0 {
+        s.push('…');
+    }
+    s.push_str(&before);
+    s.push_str(&text[start..end]);
+    s.push_str(&after);
+    if after.chars().count() == n {
+        s.push('…');
+    }
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_are_char_safe_and_one_line() {
+        let text = "Ḩalab ḩalab\nḨalab — Aleppo — ḩalab ḩalab";
+        let s = text.find("Aleppo").unwrap();
+        let sn = snippet(text, s, s + 6, 5);
+        assert_eq!(sn, "…ab — Aleppo — ḩa…");
+        assert_eq!(snippet("Aleppo", 0, 6, 5), "Aleppo");
+    }
+}

@@ -1,0 +1,471 @@
+//! Resolution: which gazetteer entry does each mention name, and how sure are we?
+//!
+//! Every candidate gets a score that is a sum of named features ([`Features`]), so that
+//! `--explain` can show why one won:
+//!
+//! * `prior` — how likely the place is to be written about at all: countries and
+//!   continents high, first-level regions next, cities by log population with a bonus
+//!   for capitals and admin seats, sections of cities low.
+//! * `name` — how the text names it: its preferred name, an abbreviation or demonym,
+//!   or one of its alternate names (weaker: alternate names are many and foreign).
+//! * `pair` — "Paris, Texas": a name followed by ", " and a region or country that
+//!   contains the candidate.
+//! * `country` / `admin1` — the document names the candidate's country or region
+//!   elsewhere (directly, by demonym, or through places resolved in a first pass).
+//! * `coherence` — spatial coherence: the candidate lies near places the document's
+//!   other mentions resolved to in the first pass, found with an R-tree over those
+//!   points and measured by haversine.
+//! * `relation` — the text ties the mention to an anchor ("X, 10 km north of Y") and
+//!   the candidate lies near that anchor.
+//! * `dateline` — an all-capitals name opening a story is a city.
+//!
+//! Resolution runs twice: the first pass picks provisional winners from the features
+//! that need no other mention; the second adds context and coherence from them. All
+//! mentions with the same folded name share one sense per document: their scores are
+//! summed per candidate before the winner is picked. A mention whose best score stays
+//! below [`ResolveOptions::min_score`] is dropped as probably not a place.
+
+pub mod relation;
+pub mod relative;
+
+use std::collections::{HashMap, HashSet};
+
+use rstar::primitives::GeomWithData;
+use rstar::RTree;
+use serde::Serialize;
+
+use crate::gazetteer::{Gazetteer, NameKind, Place, PlaceKind};
+use crate::geodesy::haversine_km;
+use crate::spot::{Mention, Spotted};
+use relation::{parse_relation, RelationKind};
+
+/// Options for resolution.
+#[derive(Debug, Clone)]
+pub struct ResolveOptions {
+    /// Mentions whose best candidate scores below this are dropped.
+    pub min_score: f64,
+    /// Spatial coherence reaches this far, in km (its weight halves every
+    /// `coherence_km * ln 2`).
+    pub coherence_km: f64,
+}
+
+impl Default for ResolveOptions {
+    fn default() -> Self {
+        ResolveOptions {
+            min_score: 2.0,
+            coherence_km: 150.0,
+        }
+    }
+}
+
+/// The scored features of one candidate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Features {
+    /// Place importance: kind, population, capital.
+    pub prior: f64,
+    /// How the text names it.
+    pub name: f64,
+    /// "X, Region" pattern.
+    pub pair: f64,
+    /// Its country is named in the document.
+    pub country: f64,
+    /// Its first-level region is named in the document.
+    pub admin1: f64,
+    /// Nearness to the document's other places.
+    pub coherence: f64,
+    /// Nearness to an anchor the text relates it to.
+    pub relation: f64,
+    /// Dateline city.
+    pub dateline: f64,
+}
+
+impl Features {
+    /// The candidate's score: the sum of its features.
+    pub fn total(&self) -> f64 {
+        self.prior + self.name + self.pair + self.country + self.admin1 + self.coherence + self.relation + self.dateline
+    }
+}
+
+/// One scored candidate of a mention.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScoredCandidate {
+    /// Index of the place in the gazetteer.
+    pub place: u32,
+    /// How the mention names it.
+    pub name_kind: NameKind,
+    /// The features that scored it.
+    pub features: Features,
+    /// The sum of the features over every mention of the same name.
+    pub score: f64,
+}
+
+/// The outcome for one mention.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolution {
+    /// The chosen place, or `None` when the mention was judged not a place.
+    pub place: Option<u32>,
+    /// Confidence in [0, 1] that the mention names the chosen place.
+    pub confidence: f64,
+    /// Candidates, best first.
+    pub ranked: Vec<ScoredCandidate>,
+}
+
+impl serde::Serialize for NameKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// A place's context-free importance: the `prior` feature. Countries and continents
+/// high, first-level regions next, cities by log population with a bonus for
+/// capitals and admin seats, city sections low.
+pub fn prior(p: &Place) -> f64 {
+    match p.kind {
+        PlaceKind::Continent => 2.0,
+        PlaceKind::Country => 2.5,
+        PlaceKind::Admin1 => 1.8,
+        PlaceKind::Admin2 => 1.2,
+        PlaceKind::City => {
+            let seat = match p.feature_code.as_str() {
+                "PPLC" => 0.5,
+                "PPLA" => 0.25,
+                "PPLA2" => 0.1,
+                _ => 0.0,
+            };
+            0.3 * ((p.population as f64) + 10.0).log10() + seat
+        }
+        PlaceKind::District => 0.2 * ((p.population as f64) + 10.0).log10(),
+    }
+}
+
+/// Resolves spotted mentions against a gazetteer.
+#[derive(Debug)]
+pub struct Resolver<'a> {
+    gazetteer: &'a Gazetteer,
+    options: ResolveOptions,
+}
+
+impl<'a> Resolver<'a> {
+    /// A resolver over a gazetteer.
+    pub fn new(gazetteer: &'a Gazetteer, options: ResolveOptions) -> Self {
+        Resolver { gazetteer, options }
+    }
+
+    /// Resolves every mention of `spotted` (one [`Resolution`] per mention, same order).
+    pub fn resolve(&self, text: &str, spotted: &Spotted) -> Vec<Resolution> {
+        let mentions = &spotted.mentions;
+        let mut feats: Vec<Vec<(u32, NameKind, Features)>> = mentions
+            .iter()
+            .map(|m| m.candidates.iter().map(|p| (p.place, p.kind, self.base_features(m, self.gazetteer.place(p.place), p.kind))).collect())
+            .collect();
+        self.add_pairs(text, mentions, &mut feats);
+
+        // Context named outright: countries (by name, abbreviation or demonym) and
+        // first-level regions whose mentions have no other reading.
+        let mut countries: HashSet<&str> = HashSet::new();
+        let mut regions: HashSet<(&str, &str)> = HashSet::new();
+        for f in &feats {
+            let places: Vec<&Place> = f.iter().map(|c| self.gazetteer.place(c.0)).collect();
+            if !places.is_empty() && places.iter().all(|p| p.kind == PlaceKind::Country) {
+                countries.extend(places.iter().map(|p| p.country_code.as_str()));
+            }
+            if !places.is_empty() && places.iter().all(|p| p.kind == PlaceKind::Admin1) && places.len() == 1 {
+                regions.insert((places[0].country_code.as_str(), places[0].admin1.as_str()));
+            }
+        }
+        // Keys under which each country is named outright ("Russia", "Russian").
+        let mut country_keys: HashMap<&str, HashSet<&str>> = HashMap::new();
+        for (m, f) in mentions.iter().zip(&feats) {
+            for (place, _, _) in f {
+                let p = self.gazetteer.place(*place);
+                if p.kind == PlaceKind::Country && countries.contains(p.country_code.as_str()) {
+                    country_keys.entry(p.country_code.as_str()).or_default().insert(m.key.as_str());
+                }
+            }
+        }
+        for (m, f) in mentions.iter().zip(feats.iter_mut()) {
+            for (place, _, ft) in f.iter_mut() {
+                let p = self.gazetteer.place(*place);
+                if p.kind > PlaceKind::Country && countries.contains(p.country_code.as_str()) {
+                    ft.country = 1.0;
+                }
+                // A country the text also names another way is surely meant.
+                if p.kind == PlaceKind::Country
+                    && country_keys.get(p.country_code.as_str()).is_some_and(|keys| keys.iter().any(|k| *k != m.key))
+                {
+                    ft.country = 1.0;
+                }
+                if p.kind > PlaceKind::Admin1 && regions.contains(&(p.country_code.as_str(), p.admin1.as_str())) {
+                    ft.admin1 = 1.5;
+                }
+            }
+        }
+
+        // First pass: provisional winners.
+        let first = self.pick(mentions, &feats);
+
+        // Second pass: countries implied by provisional winners, and spatial coherence.
+        // Countries that hold another mention's provisional place.
+        let mut implied: HashMap<&str, HashSet<&str>> = HashMap::new();
+        for (m, w) in mentions.iter().zip(&first) {
+            if let Some((place, share)) = *w {
+                let p = self.gazetteer.place(place);
+                if share > 0.6 && p.kind > PlaceKind::Country {
+                    implied.entry(p.country_code.as_str()).or_default().insert(m.key.as_str());
+                }
+            }
+        }
+        let anchors: RTree<GeomWithData<[f64; 2], usize>> = RTree::bulk_load(
+            first
+                .iter()
+                .enumerate()
+                .filter_map(|(i, w)| {
+                    let (place, _) = (*w)?;
+                    let p = self.gazetteer.place(place);
+                    (p.kind >= PlaceKind::Admin2).then(|| GeomWithData::new([p.lon, p.lat], i))
+                })
+                .collect(),
+        );
+        for (i, f) in feats.iter_mut().enumerate() {
+            let key = mentions[i].key.as_str();
+            for (place, _, ft) in f.iter_mut() {
+                let p = self.gazetteer.place(*place);
+                let holds_others = implied.get(p.country_code.as_str()).is_some_and(|keys| keys.iter().any(|k| *k != key));
+                if p.kind >= PlaceKind::Country && ft.country == 0.0 && holds_others {
+                    ft.country = 0.5;
+                }
+                if p.kind >= PlaceKind::Admin2 {
+                    ft.coherence = self.coherence(&anchors, mentions, i, p);
+                }
+            }
+        }
+        self.add_relations(text, spotted, &first, &mut feats);
+        let resolved = self.pick(mentions, &feats);
+
+        feats
+            .into_iter()
+            .zip(resolved)
+            .enumerate()
+            .map(|(i, (f, winner))| self.finish(&mentions[i], f, winner))
+            .collect()
+    }
+
+    /// Features that need no other mention.
+    fn base_features(&self, m: &Mention, p: &Place, kind: NameKind) -> Features {
+        let prior = prior(p);
+        let name = match kind {
+            NameKind::Preferred => 1.0,
+            NameKind::Abbreviation => 0.8,
+            NameKind::Demonym => 0.9,
+            NameKind::Alternate => 0.6,
+        };
+        let dateline = if m.dateline && p.kind == PlaceKind::City { 1.0 } else { 0.0 };
+        Features {
+            prior,
+            name,
+            dateline,
+            ..Features::default()
+        }
+    }
+
+    /// "X, Y": raise X's candidates inside one of Y's regions or countries, and those.
+    fn add_pairs(&self, text: &str, mentions: &[Mention], feats: &mut [Vec<(u32, NameKind, Features)>]) {
+        for i in 0..mentions.len().saturating_sub(1) {
+            let gap = &text[mentions[i].end..mentions[i + 1].start];
+            if gap.trim() != "," {
+                continue;
+            }
+            let (left, right) = feats.split_at_mut(i + 1);
+            let (xs, ys) = (&mut left[i], &mut right[0]);
+            for (xp, _, xf) in xs.iter_mut() {
+                let x = self.gazetteer.place(*xp);
+                for (yp, _, yf) in ys.iter_mut() {
+                    let y = self.gazetteer.place(*yp);
+                    let contains = match y.kind {
+                        PlaceKind::Country => x.kind > PlaceKind::Country && x.country_code == y.country_code,
+                        PlaceKind::Admin1 => x.kind > PlaceKind::Admin1 && x.country_code == y.country_code && x.admin1 == y.admin1,
+                        _ => false,
+                    };
+                    if contains {
+                        xf.pair = 3.0;
+                        yf.pair = yf.pair.max(1.0);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Coherence of candidate `p` of mention `i` with the other mentions' first-pass
+    /// places: the R-tree finds the nearest few, haversine measures them.
+    fn coherence(&self, anchors: &RTree<GeomWithData<[f64; 2], usize>>, mentions: &[Mention], i: usize, p: &Place) -> f64 {
+        let mut best = f64::INFINITY;
+        for a in anchors.nearest_neighbor_iter(&[p.lon, p.lat]).take(8) {
+            if mentions[a.data].key == mentions[i].key {
+                continue;
+            }
+            let [lon, lat] = *a.geom();
+            best = best.min(haversine_km((p.lon, p.lat), (lon, lat)));
+        }
+        if best.is_finite() {
+            // Nearness helps choose among plausible places; it does not make a hamlet
+            // plausible, so it is scaled by the place's own importance.
+            let plausibility = (prior(p) / 2.0).min(1.0);
+            1.5 * (-best / self.options.coherence_km).exp() * plausibility
+        } else {
+            0.0
+        }
+    }
+
+    /// "X, 10 km north of Y" where X is in the gazetteer: candidates of X near Y's
+    /// provisional place win.
+    fn add_relations(&self, text: &str, spotted: &Spotted, first: &[Option<(u32, f64)>], feats: &mut [Vec<(u32, NameKind, Features)>]) {
+        let mentions = &spotted.mentions;
+        for i in 0..mentions.len() {
+            let mut at = mentions[i].tokens.end;
+            if spotted.tokens.get(at).is_some_and(|t| crate::spot::lexicon::is_place_noun_word(&t.folded)) {
+                at += 1;
+            }
+            let Some(rel) = parse_relation(text, &spotted.tokens, at) else { continue };
+            let Some(j) = mentions.iter().position(|m| m.tokens.start == rel.anchor_token) else { continue };
+            let Some((anchor, _)) = first[j] else { continue };
+            let a = self.gazetteer.place(anchor);
+            let reach = match rel.kind {
+                RelationKind::Offset { km, .. } => km.max(5.0) * 1.5,
+                RelationKind::Inside => relative::urban_radius_km(a) * 2.0,
+                _ => relative::urban_radius_km(a) * 3.0 + 10.0,
+            };
+            for (place, _, ft) in feats[i].iter_mut() {
+                let p = self.gazetteer.place(*place);
+                if p.kind >= PlaceKind::Admin2 && *place != anchor {
+                    let d = haversine_km(p.lon_lat(), a.lon_lat());
+                    ft.relation = 2.0 * (-d / reach).exp();
+                }
+            }
+        }
+    }
+
+    /// Winner per mention, one sense per document: scores are summed over every
+    /// mention with the same key. Returns (place, share of the winner) per mention.
+    fn pick(&self, mentions: &[Mention], feats: &[Vec<(u32, NameKind, Features)>]) -> Vec<Option<(u32, f64)>> {
+        let mut sums: HashMap<&str, HashMap<u32, f64>> = HashMap::new();
+        for (m, f) in mentions.iter().zip(feats) {
+            let entry = sums.entry(m.key.as_str()).or_default();
+            for (place, _, ft) in f {
+                *entry.entry(*place).or_default() += ft.total();
+            }
+        }
+        let counts = feats_sum_key(mentions);
+        mentions
+            .iter()
+            .map(|m| {
+                let s = &sums[m.key.as_str()];
+                let n = counts[m.key.as_str()] as f64;
+                let (place, score) = s.iter().max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))?;
+                let share = softmax_share(s.values().map(|v| v / n), score / n);
+                ((score / n) >= self.options.min_score).then_some((*place, share))
+            })
+            .collect()
+    }
+
+    /// Ranks a mention's candidates and turns its winner's share into a confidence.
+    fn finish(&self, mention: &Mention, f: Vec<(u32, NameKind, Features)>, winner: Option<(u32, f64)>) -> Resolution {
+        let mut ranked: Vec<ScoredCandidate> = f
+            .into_iter()
+            .map(|(place, name_kind, features)| ScoredCandidate {
+                place,
+                name_kind,
+                features,
+                score: features.total(),
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.place.cmp(&b.place)));
+        let (place, confidence) = match winner {
+            Some((place, share)) => {
+                let best = ranked.iter().find(|c| c.place == place).map(|c| c.score).unwrap_or(0.0);
+                // Evidence that it is a place at all grows with the winning score.
+                let evidence = ((best - self.options.min_score) / 3.0).clamp(0.0, 1.0);
+                let sentence_start = if mention.sentence_initial { 0.9 } else { 1.0 };
+                (Some(place), (share * (0.55 + 0.45 * evidence) * sentence_start).clamp(0.0, 1.0))
+            }
+            None => (None, 0.0),
+        };
+        Resolution {
+            place,
+            confidence,
+            ranked,
+        }
+    }
+}
+
+fn feats_sum_key(mentions: &[Mention]) -> HashMap<&str, usize> {
+    let mut counts = HashMap::new();
+    for m in mentions {
+        *counts.entry(m.key.as_str()).or_default() += 1;
+    }
+    counts
+}
+
+/// The softmax share of `best` among `scores` (temperature 0.5).
+fn softmax_share(scores: impl Iterator<Item = f64>, best: f64) -> f64 {
+    let z: f64 = scores.map(|s| ((s - best) / 0.5).exp()).sum();
+    if z > 0.0 {
+        1.0 / z
+    } else {
+        0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gazetteer::testing::from_tsv;
+    use crate::spot::{Lexicon, SpotOptions, Spotter};
+
+    const GAZ: &str = "id\tname\tkind\tfeature_code\tcountry_code\tadmin1\tpopulation\tlat\tlon\tnames\tabbreviations\tdemonyms\n\
+6252001\tUnited States\tcountry\tPCLI\tUS\t\t327167434\t39.76\t-98.5\tAmerica\tU.S.|US\tAmerican\n\
+4140963\tWashington\tcity\tPPLC\tUS\tDC\t689545\t38.89511\t-77.03637\t\t\t\n\
+5815135\tWashington\tadmin1\tADM1\tUS\tWA\t0\t47.5\t-120.5\t\tWA|Wash.\t\n\
+4717560\tParis\tcity\tPPL\tUS\tTX\t24782\t33.66094\t-95.55551\t\t\t\n\
+2988507\tParis\tcity\tPPLC\tFR\t11\t2138551\t48.85341\t2.3488\t\t\t\n\
+4736286\tTexas\tadmin1\tADM1\tUS\tTX\t0\t31.25\t-99.25\t\tTX|Tex.\t\n\
+4159050\tHollywood\tcity\tPPL\tUS\tFL\t153067\t26.0112\t-80.14949\t\t\t\n\
+5357527\tHollywood\tcity\tPPLX\tUS\tCA\t167664\t34.09834\t-118.32674\t\t\t\n\
+5368361\tLos Angeles\tcity\tPPLA2\tUS\tCA\t3971883\t34.05223\t-118.24368\t\t\t\n";
+
+    fn resolve(text: &str) -> Vec<(String, Option<u64>)> {
+        let g = from_tsv(GAZ);
+        let lex = Lexicon::new();
+        let s = Spotter::new(&g, &lex, SpotOptions::default()).spot(text);
+        let r = Resolver::new(&g, ResolveOptions::default()).resolve(text, &s);
+        s.mentions
+            .iter()
+            .zip(r)
+            .map(|(m, r)| (m.surface.clone(), r.place.map(|p| g.place(p).id)))
+            .collect()
+    }
+
+    #[test]
+    fn paris_texas_pattern_beats_population() {
+        let r = resolve("He grew up in Paris, Texas, and never saw Paris.");
+        // One sense per document: both Paris mentions follow the "Paris, Texas" reading.
+        assert_eq!(r[0], ("Paris".into(), Some(4717560)));
+        assert_eq!(r[1], ("Texas".into(), Some(4736286)));
+    }
+
+    #[test]
+    fn paris_alone_is_the_capital() {
+        assert_eq!(resolve("Talks opened in Paris.")[0].1, Some(2988507));
+    }
+
+    #[test]
+    fn coherence_picks_the_nearby_district() {
+        let r = resolve("Studios in Hollywood and downtown Los Angeles.");
+        assert_eq!(r[0].1, Some(5357527));
+    }
+
+    #[test]
+    fn capital_in_context_beats_state() {
+        let r = resolve("WASHINGTON - U.S. officials said on Monday.");
+        assert_eq!(r[0].1, Some(4140963));
+    }
+}

@@ -1,0 +1,204 @@
+//! Placing names the gazetteer lacks from what the text says about them.
+//!
+//! "Government forces captured the Handarat area on the northern edge of Aleppo": no
+//! registry gazetteer holds Handarat, but the sentence places it. For each
+//! [`UnknownName`](crate::spot::UnknownName) followed by a relation
+//! ([`parse_relation`]) to a resolved city, the estimate is a point offset from the
+//! anchor city's centre:
+//!
+//! | relation | distance from the centre | uncertainty |
+//! |---|---|---|
+//! | on the *dir* edge / outskirts of | the city's urban radius | half the radius, ≥ 2 km |
+//! | N km *dir* of | N km | 20% of N, ≥ 2 km |
+//! | *dir* of | radius + 5 km | radius + 5 km |
+//! | near, outside | 0 | radius + 10 km |
+//! | in, district of | 0 | the radius |
+//!
+//! The urban radius comes from population at a dense-city 6,000 people per km²,
+//! between 1.5 and 25 km ([`urban_radius_km`]). Estimates carry `method: "relative"`,
+//! their uncertainty, and a confidence well below the anchor's.
+//!
+//! The same relation also tests gazetteer matches: when a matched name's chosen place
+//! lies far from the anchor the text ties it to, the relative estimate replaces it.
+
+use crate::gazetteer::{Gazetteer, Place, PlaceKind};
+use crate::geodesy::{destination, haversine_km};
+use crate::spot::lexicon::is_place_noun_word;
+use crate::spot::Spotted;
+
+use super::relation::{parse_relation, RelationKind};
+use super::Resolution;
+
+/// People per km² assumed when turning a city's population into a radius.
+const URBAN_DENSITY: f64 = 6000.0;
+
+/// A place estimated from a relation to an anchor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RelativePlace {
+    /// The name as written.
+    pub name: String,
+    /// Byte span of the name in the text.
+    pub start: usize,
+    /// Byte offset one past the name.
+    pub end: usize,
+    /// Estimated point, (lon, lat) degrees.
+    pub lon_lat: (f64, f64),
+    /// Radius of the estimate's uncertainty, km.
+    pub uncertainty_km: f64,
+    /// The anchor place (gazetteer index).
+    pub anchor: u32,
+    /// The relation read from the text.
+    pub relation: RelationKind,
+    /// Confidence in [0, 1].
+    pub confidence: f64,
+    /// Index of the gazetteer-matched mention this estimate replaces, if any.
+    pub replaces_mention: Option<usize>,
+}
+
+/// A city's rough urban radius in km from its population.
+pub fn urban_radius_km(p: &Place) -> f64 {
+    (p.population as f64 / (std::f64::consts::PI * URBAN_DENSITY)).sqrt().clamp(1.5, 25.0)
+}
+
+/// Estimates the unknown names of `spotted`, and re-places gazetteer matches that a
+/// relation puts far from where they were resolved.
+pub fn place_relative(gazetteer: &Gazetteer, text: &str, spotted: &Spotted, resolutions: &[Resolution]) -> Vec<RelativePlace> {
+    let mut out = Vec::new();
+    let anchor_at = |token: usize| -> Option<(usize, u32, f64)> {
+        let j = spotted.mentions.iter().position(|m| m.tokens.start == token)?;
+        let r = &resolutions[j];
+        let place = r.place?;
+        matches!(gazetteer.place(place).kind, PlaceKind::City | PlaceKind::District).then_some((j, place, r.confidence))
+    };
+    let after_noun = |end: usize| -> usize {
+        if spotted.tokens.get(end).is_some_and(|t| is_place_noun_word(&t.folded)) {
+            end + 1
+        } else {
+            end
+        }
+    };
+
+    for u in &spotted.unknown {
+        let Some(rel) = parse_relation(text, &spotted.tokens, after_noun(u.tokens.end)) else { continue };
+        let Some((_, anchor, conf)) = anchor_at(rel.anchor_token) else { continue };
+        let (lon_lat, uncertainty_km, weight) = estimate(gazetteer.place(anchor), rel.kind);
+        out.push(RelativePlace {
+            name: u.surface.clone(),
+            start: u.start,
+            end: u.end,
+            lon_lat,
+            uncertainty_km,
+            anchor,
+            relation: rel.kind,
+            confidence: conf * weight,
+            replaces_mention: None,
+        });
+    }
+
+    for (i, m) in spotted.mentions.iter().enumerate() {
+        let Some(chosen) = resolutions[i].place else { continue };
+        let Some(rel) = parse_relation(text, &spotted.tokens, after_noun(m.tokens.end)) else { continue };
+        let Some((j, anchor, conf)) = anchor_at(rel.anchor_token) else { continue };
+        if j == i {
+            continue;
+        }
+        let a = gazetteer.place(anchor);
+        let (lon_lat, uncertainty_km, weight) = estimate(a, rel.kind);
+        let chosen_place = gazetteer.place(chosen);
+        if chosen_place.kind < PlaceKind::Admin2 {
+            continue;
+        }
+        // A gazetteer entry within reach of the estimate always wins.
+        let reach = (3.0 * uncertainty_km).max(50.0);
+        if haversine_km(chosen_place.lon_lat(), lon_lat) <= reach {
+            continue;
+        }
+        out.push(RelativePlace {
+            name: m.surface.clone(),
+            start: m.start,
+            end: m.end,
+            lon_lat,
+            uncertainty_km,
+            anchor,
+            relation: rel.kind,
+            confidence: conf * weight,
+            replaces_mention: Some(i),
+        });
+    }
+    out
+}
+
+/// The estimated point, its uncertainty in km and a confidence weight.
+fn estimate(anchor: &Place, kind: RelationKind) -> ((f64, f64), f64, f64) {
+    let r = urban_radius_km(anchor);
+    let from = anchor.lon_lat();
+    match kind {
+        RelationKind::Edge { bearing } => (destination(from, bearing, r), (r / 2.0).max(2.0), 0.5),
+        RelationKind::Offset { bearing, km } => (destination(from, bearing, km), (km * 0.2).max(2.0), 0.5),
+        RelationKind::Direction { bearing } => (destination(from, bearing, r + 5.0), r + 5.0, 0.4),
+        RelationKind::Near => (from, r + 10.0, 0.4),
+        RelationKind::Inside => (from, r, 0.4),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gazetteer::testing::from_tsv;
+    use crate::resolve::{ResolveOptions, Resolver};
+    use crate::spot::{Lexicon, SpotOptions, Spotter};
+
+    const GAZ: &str = "id\tname\tkind\tfeature_code\tcountry_code\tadmin1\tpopulation\tlat\tlon\tnames\tabbreviations\tdemonyms\n\
+170063\tAleppo\tcity\tPPLA\tSY\t09\t1602264\t36.20124\t37.16117\tHalab\t\t\n\
+163843\tSyria\tcountry\tPCLI\tSY\t\t16906283\t35.0\t38.0\t\tSY\tSyrian\n\
+169577\tIdlib\tcity\tPPLA\tSY\t10\t128840\t35.93062\t36.63393\t\t\t\n\
+250441\tTayba\tcity\tPPL\tJO\t12\t5000\t30.4\t35.6\t\t\t\n";
+
+    fn estimates(text: &str) -> Vec<RelativePlace> {
+        let g = from_tsv(GAZ);
+        let lex = Lexicon::new();
+        let s = Spotter::new(&g, &lex, SpotOptions::default()).spot(text);
+        let r = Resolver::new(&g, ResolveOptions::default()).resolve(text, &s);
+        place_relative(&g, text, &s, &r)
+    }
+
+    fn km_from(p: &RelativePlace, lat: f64, lon: f64) -> f64 {
+        haversine_km(p.lon_lat, (lon, lat))
+    }
+
+    #[test]
+    fn edge_of_a_city_lies_beyond_its_centre() {
+        let e = estimates("Rebels lost the Kafr Hamra area on the western outskirts of Aleppo in Syria.");
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].name, "Kafr Hamra");
+        // West of Aleppo's centre by its urban radius (~9 km).
+        assert!(e[0].lon_lat.0 < 37.16117 && (e[0].lon_lat.1 - 36.20124).abs() < 0.01);
+        assert!((km_from(&e[0], 36.20124, 37.16117) - 9.2).abs() < 1.0);
+    }
+
+    #[test]
+    fn stated_distances_and_nearness() {
+        let e = estimates("Shelling hit the Maarat village, 12 km south of Idlib, in Syria.");
+        assert_eq!(e.len(), 1);
+        assert!((km_from(&e[0], 35.93062, 36.63393) - 12.0).abs() < 0.1);
+        assert!(e[0].lon_lat.1 < 35.93062);
+        let e = estimates("They fled to the Atmeh camp near Idlib.");
+        assert_eq!(e[0].name, "Atmeh");
+        assert!(km_from(&e[0], 35.93062, 36.63393) < 0.01);
+        assert!(e[0].uncertainty_km > 10.0);
+    }
+
+    #[test]
+    fn a_far_gazetteer_match_is_replaced_by_the_relation() {
+        // Tayba exists, in Jordan; the text puts this one 10 km north of Aleppo.
+        let e = estimates("Fighting reached Tayba, 10 km north of Aleppo, on Sunday.");
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].replaces_mention, Some(0));
+        assert!((km_from(&e[0], 36.20124, 37.16117) - 10.0).abs() < 0.1);
+    }
+
+    #[test]
+    fn no_anchor_no_estimate() {
+        assert!(estimates("The Handarat area was quiet.").is_empty());
+    }
+}

@@ -1,0 +1,156 @@
+//! Word lists the spotter consults: given names (from a registry package, see
+//! `gazetteer/README.md`), and short generic lists of English function words, titles,
+//! place nouns and organisation heads. None of them names a place.
+
+use std::collections::HashSet;
+
+use crate::text::fold_word;
+
+/// English given names, one per line: the @stdlib male and female first-name lists.
+static GIVEN_NAMES: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/gazetteer/given_names.txt"));
+
+/// Titles and roles written before a person's name ("Secretary John Kerry").
+const TITLES: &[&str] = &[
+    "president", "vice", "secretary", "minister", "premier", "chancellor", "senator", "sen", "rep",
+    "representative", "congressman", "congresswoman", "gov", "governor", "mayor", "lt", "gen",
+    "general", "col", "colonel", "maj", "major", "capt", "captain", "sgt", "sergeant", "cpl",
+    "officer", "deputy", "detective", "det", "dr", "doctor", "mr", "mrs", "ms", "miss", "prof",
+    "professor", "judge", "justice", "king", "queen", "prince", "princess", "sheikh", "emir",
+    "ambassador", "envoy", "pope", "rev", "reverend", "father", "bishop", "cardinal", "rabbi",
+    "imam", "sir", "lord", "lady", "dame", "chief", "director", "chairman", "chairwoman", "chair",
+    "spokesman", "spokeswoman", "spokesperson", "commissioner", "superintendent", "sheriff",
+    "trooper", "coach", "attorney", "councilman", "councilwoman", "councillor", "councilor",
+    "aide", "adviser", "advisor", "leader", "speaker", "commander", "admiral", "pastor",
+    "brother", "sister", "uncle", "aunt", "son", "daughter", "wife", "husband", "mother",
+    "mrs", "dean", "principal", "sen", "del", "delegate", "assemblyman", "assemblywoman",
+    "ceo", "founder", "nurse", "pvt", "private", "agent", "inspector", "constable", "magistrate",
+];
+
+/// Function words and other capitalised-at-sentence-start words that are never places
+/// on their own, whatever a gazetteer's alternate names say.
+const STOPWORDS: &[&str] = &[
+    "a", "an", "the", "and", "or", "but", "if", "of", "in", "on", "at", "to", "for", "from",
+    "by", "with", "as", "is", "it", "its", "he", "she", "we", "they", "i", "you", "his", "her",
+    "our", "their", "this", "that", "these", "those", "there", "here", "then", "than", "so",
+    "no", "not", "yes", "all", "any", "some", "one", "two", "three", "after", "before", "when",
+    "while", "where", "who", "what", "which", "why", "how", "also", "about", "over", "under",
+    "up", "down", "out", "into", "just", "only", "more", "most", "many", "much", "very", "can",
+    "will", "may", "might", "must", "would", "could", "should", "be", "been", "was", "were",
+    "are", "has", "have", "had", "do", "did", "does", "said", "says", "new", "old", "last",
+    "next", "first", "mr", "mrs", "ms", "dr", "us", "me", "him", "them", "my", "your", "since",
+    "until", "during", "because", "however", "although", "though", "even", "still", "yet",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+    "february", "march", "april", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec", "today", "tomorrow", "yesterday", "tonight", "now", "according",
+    "photo", "video", "image", "read", "more", "click", "share", "email", "print", "comment",
+    "comments", "home", "news", "page", "story", "update", "updated", "posted", "copyright",
+    "police", "officials", "government", "state", "city", "county", "people", "man", "woman",
+    "men", "women", "god", "center", "central", "north", "south", "east", "west",
+    "northern", "southern", "eastern", "western", "university", "college", "school",
+];
+
+/// Nouns that make a capitalised unknown word before them a place ("the Handarat area").
+const PLACE_NOUNS: &[&str] = &[
+    "area", "district", "neighbourhood", "neighborhood", "quarter", "suburb", "camp", "village",
+    "town", "township", "settlement", "hamlet", "locality", "municipality", "region", "valley",
+    "enclave", "outskirts", "compound", "refugee", "governorate", "province", "borough",
+];
+
+/// Capitalised words that, right after a place name, make it part of an organisation,
+/// a building or a team ("Washington Post", "Aleppo University") rather than a place.
+const ORGANISATION_HEADS: &[&str] = &[
+    "university", "college", "institute", "school", "academy", "department", "ministry",
+    "times", "post", "journal", "herald", "tribune", "gazette", "news", "daily", "chronicle",
+    "party", "airlines", "airways", "air", "bank", "company", "corp", "corporation", "inc",
+    "ltd", "group", "council", "commission", "committee", "club", "fc", "police", "army",
+    "forces", "hospital", "church", "cathedral", "mosque", "temple", "street", "st", "road",
+    "rd", "avenue", "ave", "boulevard", "blvd", "square", "hotel", "airport", "stadium",
+    "arena", "center", "centre", "museum", "station", "court", "prison", "jail", "zoo",
+    "fire", "sheriff", "board", "authority", "agency", "office", "association", "league",
+    "federation", "union", "foundation", "society", "network", "press", "radio", "tv",
+    "television", "magazine", "review", "records", "energy", "oil", "motors", "highway",
+    "drive", "lane", "bridge", "mall", "library", "high", "elementary", "middle",
+    "rangers", "giants", "united", "city's",
+];
+
+/// Lower-case words that may sit inside a multi-word place name ("Bosnia and
+/// Herzegovina", "Stratford-upon-Avon", "Dar es Salaam").
+const NAME_CONNECTORS: &[&str] = &[
+    "of", "and", "the", "de", "del", "della", "di", "da", "do", "dos", "das", "du", "des", "la",
+    "le", "les", "el", "al", "an", "am", "im", "upon", "on", "sur", "y", "e", "es", "en", "van",
+    "von", "der", "den", "ad", "bin", "ibn", "s",
+];
+
+/// Is this folded word a place noun ("area", "district")? For callers without a
+/// [`Lexicon`] at hand.
+pub fn is_place_noun_word(folded: &str) -> bool {
+    PLACE_NOUNS.contains(&folded)
+}
+
+/// The word lists, folded, ready for look-ups.
+#[derive(Debug)]
+pub struct Lexicon {
+    given_names: HashSet<String>,
+    titles: HashSet<String>,
+    stopwords: HashSet<String>,
+    place_nouns: HashSet<String>,
+    organisation_heads: HashSet<String>,
+    connectors: HashSet<String>,
+}
+
+impl Default for Lexicon {
+    fn default() -> Self {
+        Lexicon::new()
+    }
+}
+
+impl Lexicon {
+    /// The built-in lists.
+    pub fn new() -> Self {
+        let set = |words: &[&str]| words.iter().map(|w| fold_word(w)).collect::<HashSet<_>>();
+        Lexicon {
+            given_names: GIVEN_NAMES
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(fold_word)
+                .collect(),
+            titles: set(TITLES),
+            stopwords: set(STOPWORDS),
+            place_nouns: set(PLACE_NOUNS),
+            organisation_heads: set(ORGANISATION_HEADS),
+            connectors: set(NAME_CONNECTORS),
+        }
+    }
+
+    /// Is this folded word a given name ("john", "vladimir")?
+    pub fn is_given_name(&self, folded: &str) -> bool {
+        self.given_names.contains(folded)
+    }
+
+    /// Is this folded word a title or role ("secretary", "spokesman")?
+    pub fn is_title(&self, folded: &str) -> bool {
+        self.titles.contains(folded)
+    }
+
+    /// Is this folded word a function word or another word never a place on its own?
+    pub fn is_stopword(&self, folded: &str) -> bool {
+        self.stopwords.contains(folded)
+    }
+
+    /// Is this folded word a place noun ("area", "district")?
+    pub fn is_place_noun(&self, folded: &str) -> bool {
+        self.place_nouns.contains(folded)
+    }
+
+    /// Is this folded word the head of an organisation or building name ("post")?
+    pub fn is_organisation_head(&self, folded: &str) -> bool {
+        self.organisation_heads.contains(folded)
+    }
+
+    /// May this lower-case folded word sit inside a multi-word name?
+    pub fn is_connector(&self, folded: &str) -> bool {
+        self.connectors.contains(folded)
+    }
+}

@@ -1,0 +1,457 @@
+//! Mention spotting: where in a text are place names, and which gazetteer entries could
+//! each one be?
+//!
+//! The spotter walks the token stream once. At each token it asks the gazetteer's name
+//! automaton for every name that starts there ([`crate::gazetteer::NameIndex::prefix_matches`])
+//! and keeps the longest that passes the checks below; the matched span's offsets are
+//! byte offsets into the original text, so they are exact whatever the script.
+//!
+//! Before places, it marks people, because many surnames are also towns: a capitalised
+//! run that starts with a given name ("John Kerry", "Vladimir Putin") or follows a title
+//! ("Foreign Minister Sergey Lavrov") is a person, and the run's last word is remembered
+//! as a surname for the whole document, so a later "Kerry said" is a person too (one
+//! sense per document). A place name must be capitalised (connectors such as "of" or
+//! "upon" excepted), must not be a lone function word, and must not be the first part
+//! of an organisation or building name ("Washington Post", "Aleppo University").
+//!
+//! Capitalised words that no gazetteer holds but that a place noun follows ("the
+//! Handarat area") are reported as [`UnknownName`]s for relative placement.
+
+pub mod lexicon;
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+pub use lexicon::Lexicon;
+
+use crate::gazetteer::{Gazetteer, NameKind, PlaceKind, Posting};
+use crate::text::{is_all_caps, is_capitalised, tokenize, Token};
+
+/// The longest name, in tokens, the spotter tries ("Bosnia and Herzegovina" is 3).
+const MAX_NAME_TOKENS: usize = 8;
+
+/// A span of text that names a place in the gazetteer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    /// Byte offset of the span's start in the text.
+    pub start: usize,
+    /// Byte offset one past the span's end.
+    pub end: usize,
+    /// The span's text.
+    pub surface: String,
+    /// The folded name key, the same for every writing of the name.
+    pub key: String,
+    /// Tokens the span covers.
+    pub tokens: Range<usize>,
+    /// The gazetteer entries the name may refer to.
+    pub candidates: Vec<Posting>,
+    /// The span opens a sentence (its capital says less).
+    pub sentence_initial: bool,
+    /// The span is a dateline ("WASHINGTON -" at the head of a story).
+    pub dateline: bool,
+}
+
+impl Mention {
+    /// How the span names its place: a demonym when every candidate reads it so, an
+    /// abbreviation likewise, else a name.
+    pub fn kind(&self) -> NameKind {
+        let all = |k: NameKind| !self.candidates.is_empty() && self.candidates.iter().all(|p| p.kind == k);
+        if all(NameKind::Demonym) {
+            NameKind::Demonym
+        } else if all(NameKind::Abbreviation) {
+            NameKind::Abbreviation
+        } else {
+            NameKind::Preferred
+        }
+    }
+}
+
+/// A capitalised name the gazetteer lacks, with a cue that it is a place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnknownName {
+    /// Byte offset of the name's start.
+    pub start: usize,
+    /// Byte offset one past the name's end.
+    pub end: usize,
+    /// The name as written.
+    pub surface: String,
+    /// Tokens of the name.
+    pub tokens: Range<usize>,
+    /// The place noun after it ("area"), when there is one.
+    pub noun: Option<String>,
+}
+
+/// A text cut into tokens, with the mentions, people and unknown names found in it.
+#[derive(Debug, Clone, Default)]
+pub struct Spotted {
+    /// The text's tokens.
+    pub tokens: Vec<Token>,
+    /// Place mentions, in text order.
+    pub mentions: Vec<Mention>,
+    /// Unknown place-like names, in text order.
+    pub unknown: Vec<UnknownName>,
+    /// Token ranges judged to be people.
+    pub persons: Vec<Range<usize>>,
+}
+
+/// Options for spotting.
+#[derive(Debug, Clone)]
+pub struct SpotOptions {
+    /// Report demonyms and adjectives ("Syrian") as mentions of their country.
+    pub demonyms: bool,
+}
+
+impl Default for SpotOptions {
+    fn default() -> Self {
+        SpotOptions { demonyms: true }
+    }
+}
+
+/// Finds place mentions in text against one gazetteer.
+#[derive(Debug)]
+pub struct Spotter<'a> {
+    gazetteer: &'a Gazetteer,
+    lexicon: &'a Lexicon,
+    options: SpotOptions,
+}
+
+impl<'a> Spotter<'a> {
+    /// A spotter over a gazetteer and word lists.
+    pub fn new(gazetteer: &'a Gazetteer, lexicon: &'a Lexicon, options: SpotOptions) -> Self {
+        Spotter {
+            gazetteer,
+            lexicon,
+            options,
+        }
+    }
+
+    /// Spots the mentions in `text`.
+    pub fn spot(&self, text: &str) -> Spotted {
+        let tokens = tokenize(text);
+        let starts = sentence_starts(text, &tokens);
+        let (persons, surnames) = self.find_persons(text, &tokens, &starts);
+        let mut in_person = vec![false; tokens.len()];
+        for r in &persons {
+            in_person[r.clone()].iter_mut().for_each(|b| *b = true);
+        }
+
+        let mut mentions = Vec::new();
+        let mut covered = vec![false; tokens.len()];
+        let mut i = 0;
+        while i < tokens.len() {
+            if in_person[i] {
+                i += 1;
+                continue;
+            }
+            match self.best_match_at(text, &tokens, i, &in_person, &surnames, &starts) {
+                Some(m) => {
+                    covered[m.tokens.clone()].iter_mut().for_each(|b| *b = true);
+                    i = m.tokens.end;
+                    mentions.push(m);
+                }
+                None => i += 1,
+            }
+        }
+        let unknown = self.find_unknown(text, &tokens, &covered, &in_person);
+        Spotted {
+            tokens,
+            mentions,
+            unknown,
+            persons,
+        }
+    }
+
+    /// The longest acceptable gazetteer name that starts at token `i`.
+    fn best_match_at(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        i: usize,
+        in_person: &[bool],
+        surnames: &HashSet<String>,
+        starts: &[bool],
+    ) -> Option<Mention> {
+        let matches = self.gazetteer.names().prefix_matches(tokens, i, MAX_NAME_TOKENS);
+        for m in matches.iter().rev() {
+            let range = i..m.end_token;
+            if in_person[range.clone()].iter().any(|&p| p) || !self.name_shape_ok(text, tokens, range.clone()) {
+                continue;
+            }
+            let first = &tokens[i];
+            let single = range.len() == 1;
+            if single && (self.lexicon.is_stopword(&first.folded) || self.lexicon.is_title(&first.folded)) && !is_all_caps(first.surface(text)) {
+                continue;
+            }
+            let caps = range.clone().all(|t| is_all_caps(tokens[t].surface(text)) || tokens[t].folded.chars().all(|c| c.is_ascii_digit()));
+            let mut candidates: Vec<Posting> = self
+                .gazetteer
+                .names()
+                .postings_of(m.key)
+                .iter()
+                .filter(|p| caps || !p.all_caps)
+                .filter(|p| self.options.demonyms || p.kind != NameKind::Demonym)
+                .copied()
+                .collect();
+            if candidates.is_empty() {
+                continue;
+            }
+            // One sense per document: a surname stays a person, unless the name is also
+            // a country or first-level region ("Washington", "Jordan").
+            let key: String = range.clone().map(|t| tokens[t].folded.as_str()).collect::<Vec<_>>().join(" ");
+            if surnames.contains(&key) {
+                candidates.retain(|p| {
+                    matches!(
+                        self.gazetteer.place(p.place).kind,
+                        PlaceKind::Country | PlaceKind::Admin1 | PlaceKind::Continent
+                    )
+                });
+                if candidates.is_empty() {
+                    continue;
+                }
+            }
+            // "Washington Post", "Aleppo University": part of an organisation's name.
+            if let Some(next) = tokens.get(m.end_token) {
+                let gap = &text[tokens[m.end_token - 1].end..next.start];
+                if gap == " " && is_capitalised(next.surface(text)) && self.lexicon.is_organisation_head(&next.folded) {
+                    continue;
+                }
+            }
+            let mut end = tokens[m.end_token - 1].end;
+            if candidates.iter().any(|p| p.trailing_dot) && text[end..].starts_with('.') {
+                end += 1;
+            }
+            let start = first.start;
+            return Some(Mention {
+                start,
+                end,
+                surface: text[start..end].to_string(),
+                key,
+                tokens: range,
+                candidates,
+                sentence_initial: starts[i],
+                dateline: is_dateline(text, tokens, i, m.end_token),
+            });
+        }
+        None
+    }
+
+    /// Capitals where a name needs them, and only name-like gaps between its tokens.
+    fn name_shape_ok(&self, text: &str, tokens: &[Token], range: Range<usize>) -> bool {
+        let last = range.end - 1;
+        for t in range.clone() {
+            let tok = &tokens[t];
+            let surface = tok.surface(text);
+            let inner = t != range.start && t != last;
+            if !is_capitalised(surface)
+                && !(inner && self.lexicon.is_connector(&tok.folded))
+                && !tok.folded.chars().all(|c| c.is_ascii_digit())
+            {
+                return false;
+            }
+            if t > range.start {
+                let gap = &text[tokens[t - 1].end..tok.start];
+                let ok = gap.chars().count() <= 2
+                    && !gap.is_empty()
+                    && gap.chars().all(|c| matches!(c, ' ' | '-' | '.' | '\'' | '’' | '‐' | '–'));
+                if !ok {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// People: capitalised runs opened by a given name or following a title.
+    /// Returns their token ranges and the folded surnames (each run's last word).
+    fn find_persons(&self, text: &str, tokens: &[Token], starts: &[bool]) -> (Vec<Range<usize>>, HashSet<String>) {
+        let mut persons = Vec::new();
+        let mut surnames = HashSet::new();
+        for run in capitalised_runs(text, tokens, starts) {
+            // The person starts after the last title in the run, or at its first given
+            // name that has a word after it.
+            let mut begin = None;
+            for t in run.clone() {
+                if self.lexicon.is_title(&tokens[t].folded) && t + 1 < run.end {
+                    begin = Some(t + 1);
+                }
+            }
+            if begin.is_none() {
+                begin = run
+                    .clone()
+                    .find(|&t| t + 1 < run.end && self.lexicon.is_given_name(&tokens[t].folded));
+            }
+            let Some(b) = begin else { continue };
+            let person = b..run.end;
+            let last = &tokens[run.end - 1];
+            // "Victoria Falls", "Jordan Valley", "Washington Post": a place or an
+            // organisation, not a person.
+            if self.lexicon.is_place_noun(&last.folded) || self.lexicon.is_organisation_head(&last.folded) {
+                continue;
+            }
+            let whole: Vec<&str> = person.clone().map(|t| tokens[t].folded.as_str()).collect();
+            if person.len() >= 2 && !self.gazetteer.names().get(&whole.join(" ")).is_empty() {
+                continue;
+            }
+            surnames.insert(last.folded.clone());
+            persons.push(person);
+        }
+        (persons, surnames)
+    }
+
+    /// Unknown capitalised names followed by a place noun ("Handarat area").
+    fn find_unknown(&self, text: &str, tokens: &[Token], covered: &[bool], in_person: &[bool]) -> Vec<UnknownName> {
+        let mut out = Vec::new();
+        let no_starts = vec![false; tokens.len()];
+        for run in capitalised_runs(text, tokens, &no_starts) {
+            // Drop leading function words ("The Handarat") and titles.
+            let mut begin = run.start;
+            while begin < run.end && (self.lexicon.is_stopword(&tokens[begin].folded) || self.lexicon.is_title(&tokens[begin].folded)) {
+                begin += 1;
+            }
+            let name = begin..run.end;
+            if name.is_empty() || name.clone().any(|t| covered[t] || in_person[t]) {
+                continue;
+            }
+            let Some(next) = tokens.get(run.end) else { continue };
+            let gap = &text[tokens[run.end - 1].end..next.start];
+            let noun_follows = gap == " " && !is_capitalised(next.surface(text)) && self.lexicon.is_place_noun(&next.folded);
+            if !noun_follows {
+                continue;
+            }
+            let (start, end) = (tokens[name.start].start, tokens[name.end - 1].end);
+            out.push(UnknownName {
+                start,
+                end,
+                surface: text[start..end].to_string(),
+                tokens: name,
+                noun: Some(next.folded.clone()),
+            });
+        }
+        out
+    }
+}
+
+/// Runs of capitalised tokens joined by single spaces (or an initial's ". "), not
+/// crossing a sentence start.
+fn capitalised_runs(text: &str, tokens: &[Token], starts: &[bool]) -> Vec<Range<usize>> {
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if !is_capitalised(tokens[i].surface(text)) {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < tokens.len() && is_capitalised(tokens[j].surface(text)) && !starts[j] {
+            let gap = &text[tokens[j - 1].end..tokens[j].start];
+            let initial = tokens[j - 1].surface(text).chars().count() == 1 && gap == ". ";
+            if gap != " " && !initial {
+                break;
+            }
+            j += 1;
+        }
+        runs.push(i..j);
+        i = j;
+    }
+    runs
+}
+
+/// Which tokens open a sentence: the first token, and any token after end punctuation
+/// or a line break (an initial such as "J." or a dotted abbreviation does not end one).
+fn sentence_starts(text: &str, tokens: &[Token]) -> Vec<bool> {
+    let mut starts = vec![false; tokens.len()];
+    for i in 0..tokens.len() {
+        if i == 0 {
+            starts[i] = true;
+            continue;
+        }
+        let prev = &tokens[i - 1];
+        let gap = &text[prev.end..tokens[i].start];
+        let prev_short = prev.surface(text).chars().count() <= 1;
+        starts[i] = gap.contains('\n') || (gap.contains(['!', '?']) || (gap.contains('.') && !prev_short));
+    }
+    starts
+}
+
+/// A dateline: an all-capitals name at the head of a line, followed by a dash, comma or
+/// parenthesis ("WASHINGTON - ", "ALEPPO, Syria (AP) -").
+fn is_dateline(text: &str, tokens: &[Token], start: usize, end: usize) -> bool {
+    let line_start = start == 0 || text[tokens[start - 1].end..tokens[start].start].contains('\n');
+    if !line_start || !(start..end).all(|t| is_all_caps(tokens[t].surface(text))) {
+        return false;
+    }
+    let after = text[tokens[end - 1].end..].trim_start_matches(['.', ' ']);
+    after.starts_with(['-', '—', '–', ',', '('])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gazetteer::testing::from_tsv;
+
+    const GAZ: &str = "id\tname\tkind\tfeature_code\tcountry_code\tadmin1\tpopulation\tlat\tlon\tnames\tabbreviations\tdemonyms\n\
+170063\tAleppo\tcity\tPPLA\tSY\t09\t1602264\t36.20124\t37.16117\tHalab\t\t\n\
+163843\tSyria\tcountry\tPCLI\tSY\t\t16906283\t35.0\t38.0\t\tSY\tSyrian\n\
+6252001\tUnited States\tcountry\tPCLI\tUS\t\t327167434\t39.76\t-98.5\tAmerica\tU.S.|US|USA\tAmerican\n\
+2963597\tKerry\tcity\tPPL\tIE\t02\t1000\t52.1\t-9.6\t\t\t\n\
+473247\tVladimir\tcity\tPPL\tRU\t83\t350000\t56.13\t40.4\t\t\t\n\
+4140963\tWashington\tcity\tPPLC\tUS\tDC\t689545\t38.89511\t-77.03637\t\t\t\n\
+5815135\tWashington\tadmin1\tADM1\tUS\tWA\t0\t47.5\t-120.5\t\tWA|Wash.\t\n";
+
+    fn spot(text: &str) -> Spotted {
+        let g = from_tsv(GAZ);
+        let lex = Lexicon::new();
+        Spotter::new(&g, &lex, SpotOptions::default()).spot(text)
+    }
+
+    fn surfaces(s: &Spotted) -> Vec<&str> {
+        s.mentions.iter().map(|m| m.surface.as_str()).collect()
+    }
+
+    #[test]
+    fn people_are_not_places() {
+        let s = spot("Secretary of State John Kerry met Vladimir Putin in Aleppo. Kerry said Syria was at stake.");
+        assert_eq!(surfaces(&s), ["Aleppo", "Syria"]);
+        assert_eq!(s.persons.len(), 2);
+    }
+
+    #[test]
+    fn abbreviations_take_their_dot_and_need_capitals() {
+        let s = spot("He told us the U.S.-Russia talks and US aid help Syrian towns.");
+        assert_eq!(surfaces(&s), ["U.S.", "US", "Syrian"]);
+        assert_eq!(s.mentions[2].kind(), NameKind::Demonym);
+    }
+
+    #[test]
+    fn organisations_and_datelines() {
+        let s = spot("WASHINGTON - The Washington Post reported on Aleppo.");
+        assert_eq!(surfaces(&s), ["WASHINGTON", "Aleppo"]);
+        assert!(s.mentions[0].dateline);
+    }
+
+    #[test]
+    fn unknown_names_before_place_nouns() {
+        let s = spot("Forces took the Handarat area on the northern edge of Aleppo.");
+        assert_eq!(s.unknown.len(), 1);
+        assert_eq!(s.unknown[0].surface, "Handarat");
+        assert_eq!(s.unknown[0].noun.as_deref(), Some("area"));
+    }
+
+    #[test]
+    fn demonyms_can_be_switched_off() {
+        let g = from_tsv(GAZ);
+        let lex = Lexicon::new();
+        let s = Spotter::new(&g, &lex, SpotOptions { demonyms: false }).spot("Syrian and American forces in Syria");
+        assert_eq!(surfaces(&s), ["Syria"]);
+    }
+
+    #[test]
+    fn offsets_are_exact_in_non_ascii_text() {
+        let text = "Ḩalab — also Halab — is Aleppo";
+        let s = spot(text);
+        for m in &s.mentions {
+            assert_eq!(&text[m.start..m.end], m.surface);
+        }
+        assert_eq!(surfaces(&s), ["Ḩalab", "Halab", "Aleppo"]);
+    }
+}

@@ -1,0 +1,200 @@
+//! Tokenisation and name folding, shared by the gazetteer's name index and the spotter.
+//!
+//! Both sides must cut and fold text the same way, so that a gazetteer name and the
+//! words of a document meet on the same key. A *token* is a maximal run of letters and
+//! digits; everything else (spaces, dots, hyphens, apostrophes) separates tokens. A
+//! token is *folded* by Unicode compatibility decomposition, dropping combining marks
+//! (diacritics) and lower-casing; a few abbreviated words are expanded ("St" → "saint")
+//! so that "St. Louis" and "Saint Louis" share a key. The folded key of a phrase is its
+//! folded tokens joined by single spaces: "U.S." → `u s`, "Ḩalab" → `halab`.
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// One token of a text: a run of letters and digits, with its UTF-8 byte span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// Byte offset of the first character in the original text.
+    pub start: usize,
+    /// Byte offset one past the last character in the original text.
+    pub end: usize,
+    /// The folded form used for look-ups (see the module docs).
+    pub folded: String,
+}
+
+impl Token {
+    /// The token's text as it stands in `text`.
+    pub fn surface<'a>(&self, text: &'a str) -> &'a str {
+        &text[self.start..self.end]
+    }
+}
+
+/// Splits `text` into tokens with exact byte offsets.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut start: Option<usize> = None;
+    for (i, c) in text.char_indices() {
+        // Combining marks stay inside a word (decomposed input, Arabic vowel signs).
+        let word_char = c.is_alphanumeric() || (start.is_some() && is_combining_mark(c));
+        match (word_char, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                tokens.push(make_token(text, s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        tokens.push(make_token(text, s, text.len()));
+    }
+    tokens
+}
+
+fn make_token(text: &str, start: usize, end: usize) -> Token {
+    Token {
+        start,
+        end,
+        folded: fold_word(&text[start..end]),
+    }
+}
+
+/// Folds one word: compatibility decomposition, no diacritics, lower case, and the
+/// usual abbreviations of place-name words expanded.
+pub fn fold_word(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.nfkd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        for l in c.to_lowercase() {
+            out.push(l);
+        }
+    }
+    match out.as_str() {
+        "st" | "ste" => "saint".to_string(),
+        "mt" => "mount".to_string(),
+        "ft" => "fort".to_string(),
+        _ => out,
+    }
+}
+
+/// The folded key of a whole name: its folded tokens joined by single spaces.
+/// Returns an empty string when the name has no letters or digits.
+pub fn fold_name(name: &str) -> String {
+    let mut key = String::with_capacity(name.len());
+    for t in tokenize(name) {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.push_str(&t.folded);
+    }
+    key
+}
+
+/// True when the word starts with an upper-case letter, or is written in a script
+/// without case (Arabic, Chinese ...), where capitalisation carries no signal.
+pub fn is_capitalised(word: &str) -> bool {
+    match word.chars().next() {
+        Some(c) => c.is_uppercase() || (c.is_alphabetic() && !c.is_lowercase()),
+        None => false,
+    }
+}
+
+/// True when every cased letter of the word is upper case and it has at least one.
+pub fn is_all_caps(word: &str) -> bool {
+    let mut any = false;
+    for c in word.chars() {
+        if c.is_lowercase() {
+            return false;
+        }
+        if c.is_uppercase() {
+            any = true;
+        }
+    }
+    any
+}
+
+/// Converts a UTF-8 byte offset into `text` to a Unicode code-point offset (the index a
+/// Python `str` uses). `byte` must be on a character boundary.
+pub fn byte_to_char_offset(text: &str, byte: usize) -> usize {
+    text[..byte].chars().count()
+}
+
+/// Maps byte offsets to code-point offsets in one pass; cheaper than calling
+/// [`byte_to_char_offset`] per mention on long documents.
+#[derive(Debug)]
+pub struct CharOffsets {
+    /// (byte offset, char offset) at every non-ASCII character boundary, sorted.
+    marks: Vec<(usize, usize)>,
+}
+
+impl CharOffsets {
+    /// Indexes `text`.
+    pub fn new(text: &str) -> Self {
+        let mut marks = Vec::new();
+        for (ci, (bi, c)) in text.char_indices().enumerate() {
+            if !c.is_ascii() {
+                marks.push((bi + c.len_utf8(), ci + 1));
+            }
+        }
+        CharOffsets { marks }
+    }
+
+    /// The code-point offset of byte offset `byte`.
+    pub fn char_offset(&self, byte: usize) -> usize {
+        // Find the last non-ASCII boundary at or before `byte`; after it every byte is
+        // one character until the next mark.
+        match self.marks.partition_point(|&(b, _)| b <= byte) {
+            0 => byte,
+            i => {
+                let (b, c) = self.marks[i - 1];
+                c + (byte - b)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_case_diacritics_and_abbreviations() {
+        assert_eq!(fold_name("Ḩalab"), "halab");
+        assert_eq!(fold_name("U.S."), "u s");
+        assert_eq!(fold_name("St. Louis"), fold_name("Saint Louis"));
+        assert_eq!(fold_name("Winston-Salem"), "winston salem");
+        assert_eq!(fold_name("São Paulo"), "sao paulo");
+        assert_eq!(fold_name("حلب"), "حلب");
+        assert_eq!(fold_name("..."), "");
+    }
+
+    #[test]
+    fn token_offsets_are_exact_bytes() {
+        let text = "Kerry’s call: Ḩalab, Aleppo.";
+        let toks = tokenize(text);
+        let surfaces: Vec<&str> = toks.iter().map(|t| t.surface(text)).collect();
+        assert_eq!(surfaces, ["Kerry", "s", "call", "Ḩalab", "Aleppo"]);
+    }
+
+    #[test]
+    fn capitalisation() {
+        assert!(is_capitalised("Aleppo"));
+        assert!(is_capitalised("حلب"));
+        assert!(!is_capitalised("area"));
+        assert!(is_all_caps("WASHINGTON"));
+        assert!(!is_all_caps("Washington"));
+    }
+
+    #[test]
+    fn char_offsets_match_python_indices() {
+        let text = "Ḩalab — Aleppo and حلب, then Moscow";
+        let idx = CharOffsets::new(text);
+        for (b, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            assert_eq!(idx.char_offset(b), byte_to_char_offset(text, b), "byte {b}");
+        }
+        let m = text.find("Moscow").unwrap();
+        assert_eq!(idx.char_offset(m), 29);
+    }
+}
