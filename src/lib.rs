@@ -50,6 +50,7 @@
 #![deny(missing_docs)]
 
 pub mod error;
+pub mod eval;
 pub mod gazetteer;
 pub mod geodesy;
 pub mod input;

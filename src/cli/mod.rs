@@ -11,6 +11,7 @@ use mentionmap::output::{self, Format, Metadata};
 use mentionmap::pipeline::{MappedDocument, Mapper};
 use mentionmap::{Error, Gazetteer, Layer};
 
+mod eval;
 mod explain;
 
 /// Exit code when the input was empty: the output is a valid, empty collection.
@@ -40,6 +41,9 @@ pub enum Command {
     /// Show the ranked gazetteer candidates for one name.
     #[command(after_help = "Example:\n  mentionmap resolve \"Washington\" --limit 5")]
     Resolve(ResolveArgs),
+    /// Measure recognition and resolution accuracy on annotated JSONL corpora.
+    #[command(after_help = "Example:\n  mentionmap eval ../shared/eval/dev/*.jsonl --errors errors.jsonl")]
+    Eval(eval::EvalArgs),
     /// List gazetteer places within a distance of a point (R-tree query).
     #[command(after_help = "Example:\n  mentionmap near 36.2021 37.1343 --km 10")]
     Near(NearArgs),
@@ -132,6 +136,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Map(args) => map(gazetteer, args),
         Command::Resolve(args) => resolve(&gazetteer, args),
         Command::Near(args) => near(&gazetteer, args),
+        Command::Eval(args) => eval::run(gazetteer, args),
     }
 }
 

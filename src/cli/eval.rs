@@ -1,0 +1,170 @@
+//! `mentionmap eval`: run the pipeline over annotated corpora and print the figures.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use clap::Args;
+use mentionmap::eval::{GoldDocument, Prediction, Scores, Tally};
+use mentionmap::pipeline::{MappedDocument, Mapper};
+use mentionmap::{Error, Gazetteer};
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Corpus files: JSONL, one {"id", "text", "toponyms": [...]} per line.
+    #[arg(required = true, value_name = "CORPUS.jsonl")]
+    pub corpora: Vec<PathBuf>,
+    /// Print the figures as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Write every miss, spurious prediction and far resolution here (JSONL).
+    #[arg(long, value_name = "FILE")]
+    pub errors: Option<PathBuf>,
+    /// Write predictions in the format of shared/tools/score.py here (JSONL).
+    #[arg(long, value_name = "FILE")]
+    pub predictions: Option<PathBuf>,
+    /// Use only the first N documents of each corpus.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Do not count demonyms as mentions.
+    #[arg(long)]
+    pub no_demonyms: bool,
+    /// Drop mentions whose best candidate scores below this.
+    #[arg(long, value_name = "SCORE")]
+    pub min_score: Option<f64>,
+}
+
+/// Predictions of one mapped document, in code points.
+pub fn predictions(gazetteer: &Gazetteer, doc: &MappedDocument) -> Vec<Prediction> {
+    let mut out: Vec<Prediction> = doc
+        .places
+        .iter()
+        .flat_map(|p| {
+            let id = p.place.map(|i| gazetteer.place(i)).filter(|g| g.has_geonames_id()).map(|g| g.id);
+            p.mentions.iter().map(move |m| Prediction {
+                start: m.start,
+                end: m.end,
+                name: m.text.clone(),
+                lat: p.lon_lat.1,
+                lon: p.lon_lat.0,
+                geonameid: id,
+            })
+        })
+        .collect();
+    out.sort_by_key(|p| (p.start, p.end));
+    out
+}
+
+pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
+    let mut builder = Mapper::builder().demonyms(!args.no_demonyms);
+    if let Some(s) = args.min_score {
+        builder = builder.min_score(s);
+    }
+    let mapper = builder.build(gazetteer.clone());
+    let out_err = |e: std::io::Error| Error::Output(e.to_string());
+    let mut errors_out = match &args.errors {
+        Some(p) => Some(std::io::BufWriter::new(std::fs::File::create(p).map_err(|e| Error::Output(format!("{}: {e}", p.display())))?)),
+        None => None,
+    };
+    let mut preds_out = match &args.predictions {
+        Some(p) => Some(std::io::BufWriter::new(std::fs::File::create(p).map_err(|e| Error::Output(format!("{}: {e}", p.display())))?)),
+        None => None,
+    };
+
+    let mut rows: Vec<(String, Scores, f64)> = Vec::new();
+    let mut overall = Tally::default();
+    let mut overall_secs = 0.0;
+    let mut bad_lines = 0;
+    for path in &args.corpora {
+        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let file = std::fs::File::open(path).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+        let mut tally = Tally::default();
+        let mut secs = 0.0;
+        for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
+            if args.limit.is_some_and(|l| tally.docs >= l) {
+                break;
+            }
+            let line = line.map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let doc: GoldDocument = match serde_json::from_str(&line) {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("mentionmap: {}:{}: skipped, not a corpus document: {e}", path.display(), n + 1);
+                    bad_lines += 1;
+                    continue;
+                }
+            };
+            let t0 = Instant::now();
+            let mapped = mapper.map(&doc.text);
+            secs += t0.elapsed().as_secs_f64();
+            let preds = predictions(&gazetteer, &mapped);
+            let errs = tally.add(&doc.text, &doc.toponyms, &preds);
+            if let Some(w) = errors_out.as_mut() {
+                let record = serde_json::json!({"corpus": name, "id": doc.id, "missed": errs.missed, "spurious": errs.spurious,
+                    "far": errs.far.iter().map(|(g, p, km)| serde_json::json!({"gold": g, "predicted": p, "km": km})).collect::<Vec<_>>()});
+                writeln!(w, "{record}").map_err(out_err)?;
+            }
+            if let Some(w) = preds_out.as_mut() {
+                writeln!(w, "{}", serde_json::json!({"id": doc.id, "predictions": preds})).map_err(out_err)?;
+            }
+        }
+        overall.merge(&tally);
+        overall_secs += secs;
+        rows.push((name, tally.scores(), throughput(&tally, secs)));
+    }
+    rows.push(("overall".into(), overall.scores(), throughput(&overall, overall_secs)));
+    let docs_per_s = if overall_secs > 0.0 { overall.docs as f64 / overall_secs } else { 0.0 };
+
+    if args.json {
+        let json: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(n, s, mbs)| serde_json::json!({"corpus": n, "scores": s, "mb_per_s": mbs}))
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&serde_json::json!({"corpora": json, "docs_per_s": docs_per_s, "skipped_lines": bad_lines})).map_err(|e| Error::Output(e.to_string()))?);
+    } else {
+        print_table(&rows);
+        println!("{} documents, {:.0} docs/s, {:.2} MB/s (mapping only, one thread){}", overall.docs, docs_per_s, rows.last().map(|r| r.2).unwrap_or(0.0),
+            if bad_lines > 0 { format!("; {bad_lines} lines skipped") } else { String::new() });
+    }
+    if let Some(mut w) = errors_out {
+        w.flush().map_err(out_err)?;
+    }
+    if let Some(mut w) = preds_out {
+        w.flush().map_err(out_err)?;
+    }
+    Ok(if bad_lines > 0 { 3 } else { 0 })
+}
+
+fn throughput(t: &Tally, secs: f64) -> f64 {
+    if secs > 0.0 {
+        t.bytes as f64 / 1e6 / secs
+    } else {
+        0.0
+    }
+}
+
+fn print_table(rows: &[(String, Scores, f64)]) {
+    println!(
+        "{:<12} {:>5} {:>6} {:>6} | {:>6} {:>6} {:>6} | {:>6} {:>6} {:>6} | {:>7} {:>8} {:>8} {:>6} {:>6}",
+        "corpus", "docs", "gold", "pred", "ex.P", "ex.R", "ex.F1", "ov.P", "ov.R", "ov.F1", "acc161", "mean km", "med km", "AUC", "id acc"
+    );
+    for (name, s, _) in rows {
+        let (acc, mean, med, auc, id) = match s.resolution {
+            Some(r) => (
+                format!("{:.3}", r.acc161),
+                format!("{:.0}", r.mean_km),
+                format!("{:.1}", r.median_km),
+                format!("{:.3}", r.auc),
+                r.geonameid_acc.map(|a| format!("{a:.3}")).unwrap_or_else(|| "-".into()),
+            ),
+            None => ("-".into(), "-".into(), "-".into(), "-".into(), "-".into()),
+        };
+        println!(
+            "{:<12} {:>5} {:>6} {:>6} | {:>6.3} {:>6.3} {:>6.3} | {:>6.3} {:>6.3} {:>6.3} | {:>7} {:>8} {:>8} {:>6} {:>6}",
+            name, s.docs, s.gold, s.predicted, s.exact.p, s.exact.r, s.exact.f1, s.overlap.p, s.overlap.r, s.overlap.f1, acc, mean, med, auc, id
+        );
+    }
+}
