@@ -110,7 +110,12 @@ pub struct DocumentErrors {
 
 impl Tally {
     /// Adds one document's gold and predictions; returns what went wrong in it.
-    pub fn add(&mut self, text: &str, gold: &[GoldToponym], preds: &[Prediction]) -> DocumentErrors {
+    pub fn add(
+        &mut self,
+        text: &str,
+        gold: &[GoldToponym],
+        preds: &[Prediction],
+    ) -> DocumentErrors {
         self.docs += 1;
         self.gold += gold.len();
         self.predicted += preds.len();
@@ -133,10 +138,12 @@ impl Tally {
             }
         }
         for g in gold {
-            let best = preds
-                .iter()
-                .filter(|p| overlaps(p, g))
-                .max_by_key(|p| (p.end.min(g.end) - p.start.max(g.start), std::cmp::Reverse(p.start)));
+            let best = preds.iter().filter(|p| overlaps(p, g)).max_by_key(|p| {
+                (
+                    p.end.min(g.end) - p.start.max(g.start),
+                    std::cmp::Reverse(p.start),
+                )
+            });
             let Some(p) = best else {
                 errors.missed.push(g.clone());
                 continue;
@@ -175,9 +182,21 @@ impl Tally {
     /// The figures.
     pub fn scores(&self) -> Scores {
         let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-        let f1 = |p: f64, r: f64| if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
-        let (ep, er) = (ratio(self.exact_tp, self.predicted), ratio(self.exact_tp, self.gold));
-        let (op, or) = (ratio(self.overlap_tp_pred, self.predicted), ratio(self.overlap_tp_gold, self.gold));
+        let f1 = |p: f64, r: f64| {
+            if p + r == 0.0 {
+                0.0
+            } else {
+                2.0 * p * r / (p + r)
+            }
+        };
+        let (ep, er) = (
+            ratio(self.exact_tp, self.predicted),
+            ratio(self.exact_tp, self.gold),
+        );
+        let (op, or) = (
+            ratio(self.overlap_tp_pred, self.predicted),
+            ratio(self.overlap_tp_gold, self.gold),
+        );
         let n = self.errors_km.len();
         let resolution = (n > 0).then(|| {
             let mut sorted = self.errors_km.clone();
@@ -192,16 +211,30 @@ impl Tally {
                 acc161: ratio(self.errors_km.iter().filter(|&&e| e <= 161.0).count(), n),
                 mean_km: self.errors_km.iter().sum::<f64>() / n as f64,
                 median_km: median,
-                auc: self.errors_km.iter().map(|e| e.ln_1p() / MAX_ERROR_KM.ln()).sum::<f64>() / n as f64,
-                geonameid_acc: (self.id_checked > 0).then(|| ratio(self.id_correct, self.id_checked)),
+                auc: self
+                    .errors_km
+                    .iter()
+                    .map(|e| e.ln_1p() / MAX_ERROR_KM.ln())
+                    .sum::<f64>()
+                    / n as f64,
+                geonameid_acc: (self.id_checked > 0)
+                    .then(|| ratio(self.id_correct, self.id_checked)),
             }
         });
         Scores {
             docs: self.docs,
             gold: self.gold,
             predicted: self.predicted,
-            exact: Prf { p: ep, r: er, f1: f1(ep, er) },
-            overlap: Prf { p: op, r: or, f1: f1(op, or) },
+            exact: Prf {
+                p: ep,
+                r: er,
+                f1: f1(ep, er),
+            },
+            overlap: Prf {
+                p: op,
+                r: or,
+                f1: f1(op, or),
+            },
             resolution,
         }
     }
@@ -281,8 +314,16 @@ mod tests {
     #[test]
     fn precision_recall_f1_by_hand() {
         // Gold: 3 spans. Predictions: one exact, one overlapping, one spurious.
-        let g = [gold(0, 6, 0.0, 0.0), gold(10, 16, 0.0, 0.0), gold(20, 25, 0.0, 0.0)];
-        let p = [pred(0, 6, 0.0, 0.0), pred(10, 13, 0.0, 0.0), pred(30, 35, 0.0, 0.0)];
+        let g = [
+            gold(0, 6, 0.0, 0.0),
+            gold(10, 16, 0.0, 0.0),
+            gold(20, 25, 0.0, 0.0),
+        ];
+        let p = [
+            pred(0, 6, 0.0, 0.0),
+            pred(10, 13, 0.0, 0.0),
+            pred(30, 35, 0.0, 0.0),
+        ];
         let mut t = Tally::default();
         let errs = t.add(&"x".repeat(40), &g, &p);
         let s = t.scores();
@@ -301,8 +342,16 @@ mod tests {
         // and just outside.
         let inside = 161.0 / 111.19508;
         let mut t = Tally::default();
-        t.add("", &[gold(0, 1, 0.0, 0.0)], &[pred(0, 1, inside - 1e-6, 0.0)]);
-        t.add("", &[gold(0, 1, 0.0, 0.0)], &[pred(0, 1, inside + 1e-3, 0.0)]);
+        t.add(
+            "",
+            &[gold(0, 1, 0.0, 0.0)],
+            &[pred(0, 1, inside - 1e-6, 0.0)],
+        );
+        t.add(
+            "",
+            &[gold(0, 1, 0.0, 0.0)],
+            &[pred(0, 1, inside + 1e-3, 0.0)],
+        );
         let r = t.scores().resolution.unwrap();
         assert_eq!(r.resolved, 2);
         assert!((r.acc161 - 0.5).abs() < 1e-12);

@@ -15,7 +15,10 @@ pub const DEFAULT_MAX_BYTES: u64 = 256 * 1024 * 1024;
 /// Reads a text file, checking that it is UTF-8 text under `max_bytes`.
 pub fn read_file(path: &Path, max_bytes: u64) -> Result<String, Error> {
     let name = path.display().to_string();
-    let io = |source| Error::Io { path: name.clone(), source };
+    let io = |source| Error::Io {
+        path: name.clone(),
+        source,
+    };
     let meta = std::fs::metadata(path).map_err(io)?;
     if meta.is_dir() {
         return Err(Error::BadInput {
@@ -53,9 +56,16 @@ pub fn decode(bytes: Vec<u8>, name: &str) -> Result<String, Error> {
         message,
     };
     if let Some(pos) = bytes.iter().take(1 << 16).position(|&b| b == 0) {
-        return Err(bad(format!("looks binary (NUL byte at offset {pos}); give a text file")));
+        return Err(bad(format!(
+            "looks binary (NUL byte at offset {pos}); give a text file"
+        )));
     }
-    let mut text = String::from_utf8(bytes).map_err(|e| bad(format!("is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to())))?;
+    let mut text = String::from_utf8(bytes).map_err(|e| {
+        bad(format!(
+            "is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
     if text.starts_with('\u{feff}') {
         text.drain(..3);
     }
@@ -68,10 +78,22 @@ mod tests {
 
     #[test]
     fn rejects_binary_non_utf8_and_oversized() {
-        assert!(decode(b"ab\x00cd".to_vec(), "x").unwrap_err().to_string().contains("binary"));
-        assert!(decode(b"caf\xe9".to_vec(), "x").unwrap_err().to_string().contains("UTF-8"));
-        assert!(read_capped(&b"0123456789"[..], "x", 5).unwrap_err().to_string().contains("limit"));
-        assert_eq!(decode("\u{feff}Aleppo".as_bytes().to_vec(), "x").unwrap(), "Aleppo");
+        assert!(decode(b"ab\x00cd".to_vec(), "x")
+            .unwrap_err()
+            .to_string()
+            .contains("binary"));
+        assert!(decode(b"caf\xe9".to_vec(), "x")
+            .unwrap_err()
+            .to_string()
+            .contains("UTF-8"));
+        assert!(read_capped(&b"0123456789"[..], "x", 5)
+            .unwrap_err()
+            .to_string()
+            .contains("limit"));
+        assert_eq!(
+            decode("\u{feff}Aleppo".as_bytes().to_vec(), "x").unwrap(),
+            "Aleppo"
+        );
         assert_eq!(decode(Vec::new(), "x").unwrap(), "");
     }
 }

@@ -18,7 +18,8 @@ use crate::gazetteer::{Gazetteer, Layer};
 use crate::pipeline::{MappedDocument, MappedPlace, Method};
 
 /// The credit GeoNames' CC BY 4.0 licence asks for.
-pub const GEONAMES_ATTRIBUTION: &str = "Place data from GeoNames (https://www.geonames.org), licensed CC BY 4.0";
+pub const GEONAMES_ATTRIBUTION: &str =
+    "Place data from GeoNames (https://www.geonames.org), licensed CC BY 4.0";
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,20 +50,39 @@ pub fn feature(gazetteer: &Gazetteer, place: &MappedPlace, doc: Option<&str>) ->
     };
     put("name", json!(place.name));
     put("gazetteer_name", json!(g.map(|p| p.name.clone())));
-    put("geonameid", json!(g.filter(|p| p.has_geonames_id()).map(|p| p.id)));
+    put(
+        "geonameid",
+        json!(g.filter(|p| p.has_geonames_id()).map(|p| p.id)),
+    );
     put("layer", json!(place.layer.as_str()));
     put("feature_code", json!(g.map(|p| p.feature_code.clone())));
     let country = g
         .map(|p| p.country_code.clone())
-        .or_else(|| place.anchor.map(|a| gazetteer.place(a).country_code.clone()))
+        .or_else(|| {
+            place
+                .anchor
+                .map(|a| gazetteer.place(a).country_code.clone())
+        })
         .filter(|c| !c.is_empty());
     put("country_code", json!(country));
-    put("admin1", json!(g.map(|p| p.admin1.clone()).filter(|a| !a.is_empty())));
-    put("population", json!(g.map(|p| p.population).filter(|&n| n > 0)));
+    put(
+        "admin1",
+        json!(g.map(|p| p.admin1.clone()).filter(|a| !a.is_empty())),
+    );
+    put(
+        "population",
+        json!(g.map(|p| p.population).filter(|&n| n > 0)),
+    );
     put("confidence", json!(round(place.confidence, 3)));
     put("method", json!(place.method));
-    put("uncertainty_km", json!(place.uncertainty_km.map(|u| round(u, 1))));
-    put("anchor", json!(place.anchor.map(|a| gazetteer.place(a).name.clone())));
+    put(
+        "uncertainty_km",
+        json!(place.uncertainty_km.map(|u| round(u, 1))),
+    );
+    put(
+        "anchor",
+        json!(place.anchor.map(|a| gazetteer.place(a).name.clone())),
+    );
     put("mention_count", json!(place.mentions.len()));
     put("mentions", json!(place.mentions));
     if let Some(d) = doc {
@@ -72,7 +92,10 @@ pub fn feature(gazetteer: &Gazetteer, place: &MappedPlace, doc: Option<&str>) ->
         (Some(p), _) if p.has_geonames_id() => format!("geonames:{}", p.id),
         (Some(p), _) => format!("mentionmap:{}", p.id),
         (None, Method::Relative) | (None, Method::Gazetteer) => {
-            format!("relative:{}", crate::text::fold_name(&place.name).replace(' ', "-"))
+            format!(
+                "relative:{}",
+                crate::text::fold_name(&place.name).replace(' ', "-")
+            )
         }
     };
     Feature {
@@ -90,7 +113,13 @@ pub fn feature(gazetteer: &Gazetteer, place: &MappedPlace, doc: Option<&str>) ->
 /// The `metadata` member of a collection.
 pub fn metadata(gazetteer: &Gazetteer, meta: &Metadata, layers: &[Layer]) -> JsonValue {
     let mut attribution = vec![GEONAMES_ATTRIBUTION.to_string()];
-    attribution.extend(gazetteer.attribution().iter().filter(|a| !a.contains("GeoNames (https")).cloned());
+    attribution.extend(
+        gazetteer
+            .attribution()
+            .iter()
+            .filter(|a| !a.contains("GeoNames (https"))
+            .cloned(),
+    );
     json!({
         "generator": concat!("mentionmap ", env!("CARGO_PKG_VERSION")),
         "source": meta.source,
@@ -103,7 +132,12 @@ pub fn metadata(gazetteer: &Gazetteer, meta: &Metadata, layers: &[Layer]) -> Jso
 }
 
 /// The places of `doc` on `layers` as one FeatureCollection.
-pub fn feature_collection(gazetteer: &Gazetteer, doc: &MappedDocument, meta: &Metadata, layers: &[Layer]) -> FeatureCollection {
+pub fn feature_collection(
+    gazetteer: &Gazetteer,
+    doc: &MappedDocument,
+    meta: &Metadata,
+    layers: &[Layer],
+) -> FeatureCollection {
     let features = doc
         .places
         .iter()
@@ -132,7 +166,8 @@ pub fn write(
     match format {
         Format::GeoJson => {
             let fc = feature_collection(gazetteer, doc, meta, layers);
-            serde_json::to_writer_pretty(&mut *out, &fc).map_err(|e| Error::Output(e.to_string()))?;
+            serde_json::to_writer_pretty(&mut *out, &fc)
+                .map_err(|e| Error::Output(e.to_string()))?;
             writeln!(out).map_err(io)?;
         }
         Format::GeoJsonSeq => {
@@ -150,22 +185,48 @@ pub fn write(
 
 /// CSV columns, one row per place.
 pub const CSV_HEADER: [&str; 16] = [
-    "doc", "name", "gazetteer_name", "geonameid", "layer", "feature_code", "country_code", "admin1", "population",
-    "lat", "lon", "confidence", "method", "uncertainty_km", "mention_count", "mentions",
+    "doc",
+    "name",
+    "gazetteer_name",
+    "geonameid",
+    "layer",
+    "feature_code",
+    "country_code",
+    "admin1",
+    "population",
+    "lat",
+    "lon",
+    "confidence",
+    "method",
+    "uncertainty_km",
+    "mention_count",
+    "mentions",
 ];
 
-fn write_csv(out: &mut dyn Write, gazetteer: &Gazetteer, doc: &MappedDocument, meta: &Metadata, layers: &[Layer]) -> Result<(), Error> {
+fn write_csv(
+    out: &mut dyn Write,
+    gazetteer: &Gazetteer,
+    doc: &MappedDocument,
+    meta: &Metadata,
+    layers: &[Layer],
+) -> Result<(), Error> {
     let mut w = csv::Writer::from_writer(out);
     let err = |e: csv::Error| Error::Output(e.to_string());
     w.write_record(CSV_HEADER).map_err(err)?;
     for p in doc.places.iter().filter(|p| layers.contains(&p.layer)) {
         let g = p.place.map(|i| gazetteer.place(i));
-        let spans: Vec<String> = p.mentions.iter().map(|m| format!("{}-{}", m.start, m.end)).collect();
+        let spans: Vec<String> = p
+            .mentions
+            .iter()
+            .map(|m| format!("{}-{}", m.start, m.end))
+            .collect();
         w.write_record([
             meta.doc.clone().unwrap_or_default(),
             p.name.clone(),
             g.map(|g| g.name.clone()).unwrap_or_default(),
-            g.filter(|g| g.has_geonames_id()).map(|g| g.id.to_string()).unwrap_or_default(),
+            g.filter(|g| g.has_geonames_id())
+                .map(|g| g.id.to_string())
+                .unwrap_or_default(),
             p.layer.as_str().to_string(),
             g.map(|g| g.feature_code.clone()).unwrap_or_default(),
             g.map(|g| g.country_code.clone()).unwrap_or_default(),
@@ -178,7 +239,9 @@ fn write_csv(out: &mut dyn Write, gazetteer: &Gazetteer, doc: &MappedDocument, m
                 Method::Gazetteer => "gazetteer".into(),
                 Method::Relative => "relative".into(),
             },
-            p.uncertainty_km.map(|u| format!("{u:.1}")).unwrap_or_default(),
+            p.uncertainty_km
+                .map(|u| format!("{u:.1}"))
+                .unwrap_or_default(),
             p.mentions.len().to_string(),
             spans.join(" "),
         ])

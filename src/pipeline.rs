@@ -178,7 +178,10 @@ impl Mapper {
             snippet: snippet(text, start, end, self.options.snippet_chars),
         };
 
-        let replaced: Vec<usize> = relatives.iter().filter_map(|r| r.replaces_mention).collect();
+        let replaced: Vec<usize> = relatives
+            .iter()
+            .filter_map(|r| r.replaces_mention)
+            .collect();
         let mut places: Vec<MappedPlace> = Vec::new();
         let mut by_place: HashMap<u32, usize> = HashMap::new();
         let mut explanations = Vec::new();
@@ -237,7 +240,10 @@ impl Mapper {
             p.name = most_common_surface(&p.mentions);
         }
         places.sort_by_key(|p| p.mentions.first().map(|m| m.byte_start).unwrap_or(0));
-        MappedDocument { places, explanations }
+        MappedDocument {
+            places,
+            explanations,
+        }
     }
 }
 

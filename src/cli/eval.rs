@@ -41,7 +41,11 @@ pub fn predictions(gazetteer: &Gazetteer, doc: &MappedDocument) -> Vec<Predictio
         .places
         .iter()
         .flat_map(|p| {
-            let id = p.place.map(|i| gazetteer.place(i)).filter(|g| g.has_geonames_id()).map(|g| g.id);
+            let id = p
+                .place
+                .map(|i| gazetteer.place(i))
+                .filter(|g| g.has_geonames_id())
+                .map(|g| g.id);
             p.mentions.iter().map(move |m| Prediction {
                 start: m.start,
                 end: m.end,
@@ -64,11 +68,15 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
     let mapper = builder.build(gazetteer.clone());
     let out_err = |e: std::io::Error| Error::Output(e.to_string());
     let mut errors_out = match &args.errors {
-        Some(p) => Some(std::io::BufWriter::new(std::fs::File::create(p).map_err(|e| Error::Output(format!("{}: {e}", p.display())))?)),
+        Some(p) => Some(std::io::BufWriter::new(
+            std::fs::File::create(p).map_err(|e| Error::Output(format!("{}: {e}", p.display())))?,
+        )),
         None => None,
     };
     let mut preds_out = match &args.predictions {
-        Some(p) => Some(std::io::BufWriter::new(std::fs::File::create(p).map_err(|e| Error::Output(format!("{}: {e}", p.display())))?)),
+        Some(p) => Some(std::io::BufWriter::new(
+            std::fs::File::create(p).map_err(|e| Error::Output(format!("{}: {e}", p.display())))?,
+        )),
         None => None,
     };
 
@@ -77,22 +85,35 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
     let mut overall_secs = 0.0;
     let mut bad_lines = 0;
     for path in &args.corpora {
-        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let file = std::fs::File::open(path).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let file = std::fs::File::open(path).map_err(|source| Error::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
         let mut tally = Tally::default();
         let mut secs = 0.0;
         for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
             if args.limit.is_some_and(|l| tally.docs >= l) {
                 break;
             }
-            let line = line.map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+            let line = line.map_err(|source| Error::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
             if line.trim().is_empty() {
                 continue;
             }
             let doc: GoldDocument = match serde_json::from_str(&line) {
                 Ok(d) => d,
                 Err(e) => {
-                    eprintln!("mentionmap: {}:{}: skipped, not a corpus document: {e}", path.display(), n + 1);
+                    eprintln!(
+                        "mentionmap: {}:{}: skipped, not a corpus document: {e}",
+                        path.display(),
+                        n + 1
+                    );
                     bad_lines += 1;
                     continue;
                 }
@@ -108,15 +129,28 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
                 writeln!(w, "{record}").map_err(out_err)?;
             }
             if let Some(w) = preds_out.as_mut() {
-                writeln!(w, "{}", serde_json::json!({"id": doc.id, "predictions": preds})).map_err(out_err)?;
+                writeln!(
+                    w,
+                    "{}",
+                    serde_json::json!({"id": doc.id, "predictions": preds})
+                )
+                .map_err(out_err)?;
             }
         }
         overall.merge(&tally);
         overall_secs += secs;
         rows.push((name, tally.scores(), throughput(&tally, secs)));
     }
-    rows.push(("overall".into(), overall.scores(), throughput(&overall, overall_secs)));
-    let docs_per_s = if overall_secs > 0.0 { overall.docs as f64 / overall_secs } else { 0.0 };
+    rows.push((
+        "overall".into(),
+        overall.scores(),
+        throughput(&overall, overall_secs),
+    ));
+    let docs_per_s = if overall_secs > 0.0 {
+        overall.docs as f64 / overall_secs
+    } else {
+        0.0
+    };
 
     if args.json {
         let json: Vec<serde_json::Value> = rows
@@ -126,8 +160,17 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
         println!("{}", serde_json::to_string_pretty(&serde_json::json!({"corpora": json, "docs_per_s": docs_per_s, "skipped_lines": bad_lines})).map_err(|e| Error::Output(e.to_string()))?);
     } else {
         print_table(&rows);
-        println!("{} documents, {:.0} docs/s, {:.2} MB/s (mapping only, one thread){}", overall.docs, docs_per_s, rows.last().map(|r| r.2).unwrap_or(0.0),
-            if bad_lines > 0 { format!("; {bad_lines} lines skipped") } else { String::new() });
+        println!(
+            "{} documents, {:.0} docs/s, {:.2} MB/s (mapping only, one thread){}",
+            overall.docs,
+            docs_per_s,
+            rows.last().map(|r| r.2).unwrap_or(0.0),
+            if bad_lines > 0 {
+                format!("; {bad_lines} lines skipped")
+            } else {
+                String::new()
+            }
+        );
     }
     if let Some(mut w) = errors_out {
         w.flush().map_err(out_err)?;
@@ -158,7 +201,9 @@ fn print_table(rows: &[(String, Scores, f64)]) {
                 format!("{:.0}", r.mean_km),
                 format!("{:.1}", r.median_km),
                 format!("{:.3}", r.auc),
-                r.geonameid_acc.map(|a| format!("{a:.3}")).unwrap_or_else(|| "-".into()),
+                r.geonameid_acc
+                    .map(|a| format!("{a:.3}"))
+                    .unwrap_or_else(|| "-".into()),
             ),
             None => ("-".into(), "-".into(), "-".into(), "-".into(), "-".into()),
         };

@@ -8,17 +8,27 @@ const SHOWN: usize = 5;
 
 /// Prints the explanations of one document to standard error.
 pub fn print(gazetteer: &Gazetteer, source: &str, doc: &MappedDocument) {
-    eprintln!("== {source}: {} mentions, {} places", doc.explanations.len(), doc.places.len());
+    eprintln!(
+        "== {source}: {} mentions, {} places",
+        doc.explanations.len(),
+        doc.places.len()
+    );
     for e in &doc.explanations {
         let verdict = match (e.chosen, e.replaced_by_relative) {
             (Some(_), true) => "replaced by a relative estimate".to_string(),
             (Some(p), false) => {
                 let p = gazetteer.place(p);
-                format!("→ {} ({} {}, id {}) confidence {:.2}", p.name, p.feature_code, p.country_code, p.id, e.confidence)
+                format!(
+                    "→ {} ({} {}, id {}) confidence {:.2}",
+                    p.name, p.feature_code, p.country_code, p.id, e.confidence
+                )
             }
             (None, _) => "→ dropped: best score below the threshold".to_string(),
         };
-        eprintln!("{:?} [{}..{}] {}", e.mention.text, e.mention.start, e.mention.end, verdict);
+        eprintln!(
+            "{:?} [{}..{}] {}",
+            e.mention.text, e.mention.start, e.mention.end, verdict
+        );
         for (rank, c) in e.ranked.iter().take(SHOWN).enumerate() {
             let p = gazetteer.place(c.place);
             let f = &c.features;
@@ -31,11 +41,17 @@ pub fn print(gazetteer: &Gazetteer, source: &str, doc: &MappedDocument) {
             eprintln!("  … {} more", e.ranked.len() - SHOWN);
         }
     }
-    for p in doc.places.iter().filter(|p| p.method == mentionmap::pipeline::Method::Relative) {
+    for p in doc
+        .places
+        .iter()
+        .filter(|p| p.method == mentionmap::pipeline::Method::Relative)
+    {
         eprintln!(
             "{:?} placed relative to {} at ({:.4}, {:.4}) ± {:.1} km, confidence {:.2}",
             p.name,
-            p.anchor.map(|a| gazetteer.place(a).name.as_str()).unwrap_or("?"),
+            p.anchor
+                .map(|a| gazetteer.place(a).name.as_str())
+                .unwrap_or("?"),
             p.lon_lat.1,
             p.lon_lat.0,
             p.uncertainty_km.unwrap_or(0.0),

@@ -36,13 +36,17 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Map the places in text files (or standard input) to GeoJSON.
-    #[command(after_help = "Examples:\n  mentionmap map ../shared/examples/aleppo-2016.txt -o aleppo.geojson\n  mentionmap map a.txt b.txt --format geojsonseq\n  echo 'Talks in Geneva and Aleppo' | mentionmap map --layers cities")]
+    #[command(
+        after_help = "Examples:\n  mentionmap map ../shared/examples/aleppo-2016.txt -o aleppo.geojson\n  mentionmap map a.txt b.txt --format geojsonseq\n  echo 'Talks in Geneva and Aleppo' | mentionmap map --layers cities"
+    )]
     Map(MapArgs),
     /// Show the ranked gazetteer candidates for one name.
     #[command(after_help = "Example:\n  mentionmap resolve \"Washington\" --limit 5")]
     Resolve(ResolveArgs),
     /// Measure recognition and resolution accuracy on annotated JSONL corpora.
-    #[command(after_help = "Example:\n  mentionmap eval ../shared/eval/dev/*.jsonl --errors errors.jsonl")]
+    #[command(
+        after_help = "Example:\n  mentionmap eval ../shared/eval/dev/*.jsonl --errors errors.jsonl"
+    )]
     Eval(eval::EvalArgs),
     /// List gazetteer places within a distance of a point (R-tree query).
     #[command(after_help = "Example:\n  mentionmap near 36.2021 37.1343 --km 10")]
@@ -71,7 +75,11 @@ pub struct MapArgs {
     #[arg(long, value_enum, default_value = "geojson")]
     pub format: FormatArg,
     /// Layers to write, comma-separated: countries, regions, cities, districts.
-    #[arg(long, value_delimiter = ',', default_value = "countries,regions,cities,districts")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "countries,regions,cities,districts"
+    )]
     pub layers: Vec<String>,
     /// With -o: write one file per layer (OUT.countries.geojson ...) instead of one.
     #[arg(long, requires = "output")]
@@ -160,14 +168,23 @@ fn map(gazetteer: Arc<Gazetteer>, args: MapArgs) -> Result<i32, Error> {
     let sources: Vec<Option<PathBuf>> = if args.files.is_empty() {
         vec![None]
     } else {
-        args.files.iter().map(|f| (f.as_os_str() != "-").then(|| f.clone())).collect()
+        args.files
+            .iter()
+            .map(|f| (f.as_os_str() != "-").then(|| f.clone()))
+            .collect()
     };
     // Read every input first: a bad one stops the run before any output is written.
     let mut docs: Vec<(String, String)> = Vec::new();
     for src in &sources {
         let (name, text) = match src {
-            Some(path) => (path.display().to_string(), mentionmap::input::read_file(path, args.max_bytes)?),
-            None => ("stdin".to_string(), mentionmap::input::read_capped(std::io::stdin().lock(), "stdin", args.max_bytes)?),
+            Some(path) => (
+                path.display().to_string(),
+                mentionmap::input::read_file(path, args.max_bytes)?,
+            ),
+            None => (
+                "stdin".to_string(),
+                mentionmap::input::read_capped(std::io::stdin().lock(), "stdin", args.max_bytes)?,
+            ),
         };
         docs.push((name, text));
     }
@@ -183,7 +200,12 @@ fn map(gazetteer: Arc<Gazetteer>, args: MapArgs) -> Result<i32, Error> {
     }
     let combined = combine(&mapped);
     let meta = Metadata {
-        source: Some(docs.iter().map(|d| d.0.as_str()).collect::<Vec<_>>().join(", ")),
+        source: Some(
+            docs.iter()
+                .map(|d| d.0.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
         doc: None,
     };
 
@@ -229,8 +251,14 @@ fn combine(mapped: &[(String, MappedDocument)]) -> MappedDocument {
 }
 
 fn layer_path(path: &std::path::Path, layer: Layer) -> PathBuf {
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let ext = path.extension().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "geojson".into());
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "geojson".into());
     path.with_file_name(format!("{stem}.{}.{ext}", layer.as_str()))
 }
 
@@ -246,7 +274,9 @@ fn parse_layers(names: &[String]) -> Result<Vec<Layer>, Error> {
         .map(|n| {
             Layer::parse(n.trim()).ok_or_else(|| Error::BadInput {
                 source_name: "--layers".into(),
-                message: format!("unknown layer {n:?} (choose from countries, regions, cities, districts)"),
+                message: format!(
+                    "unknown layer {n:?} (choose from countries, regions, cities, districts)"
+                ),
             })
         })
         .collect()
@@ -273,11 +303,27 @@ fn resolve(gazetteer: &Gazetteer, args: ResolveArgs) -> Result<i32, Error> {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&rows).map_err(|e| Error::Output(e.to_string()))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&rows).map_err(|e| Error::Output(e.to_string()))?
+        );
     } else if hits.is_empty() {
         println!("no gazetteer entry for {:?}", args.name);
     } else {
-        println!("{:>4}  {:<28} {:<10} {:<6} {:<3} {:<6} {:>11} {:>9} {:>10}  {:<12} {:>5}", "rank", "name", "id", "code", "cc", "admin1", "population", "lat", "lon", "matched as", "prior");
+        println!(
+            "{:>4}  {:<28} {:<10} {:<6} {:<3} {:<6} {:>11} {:>9} {:>10}  {:<12} {:>5}",
+            "rank",
+            "name",
+            "id",
+            "code",
+            "cc",
+            "admin1",
+            "population",
+            "lat",
+            "lon",
+            "matched as",
+            "prior"
+        );
         for (i, (posting, p)) in hits.iter().enumerate() {
             println!(
                 "{:>4}  {:<28} {:<10} {:<6} {:<3} {:<6} {:>11} {:>9.4} {:>10.4}  {:<12} {:>5.2}",
@@ -299,7 +345,10 @@ fn resolve(gazetteer: &Gazetteer, args: ResolveArgs) -> Result<i32, Error> {
 }
 
 fn near(gazetteer: &Gazetteer, args: NearArgs) -> Result<i32, Error> {
-    if !(-90.0..=90.0).contains(&args.lat) || !(-180.0..=180.0).contains(&args.lon) || !(args.km >= 0.0) {
+    if !(-90.0..=90.0).contains(&args.lat)
+        || !(-180.0..=180.0).contains(&args.lon)
+        || !(args.km >= 0.0)
+    {
         return Err(Error::BadInput {
             source_name: "near".into(),
             message: format!("latitude must be in [-90, 90], longitude in [-180, 180] and --km >= 0 (got {}, {}, {})", args.lat, args.lon, args.km),
@@ -316,12 +365,26 @@ fn near(gazetteer: &Gazetteer, args: NearArgs) -> Result<i32, Error> {
                     "country_code": p.country_code, "population": p.population, "lat": p.lat, "lon": p.lon, "km": (d * 100.0).round() / 100.0})
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&rows).map_err(|e| Error::Output(e.to_string()))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&rows).map_err(|e| Error::Output(e.to_string()))?
+        );
     } else {
-        println!("{:>8}  {:<30} {:<10} {:<6} {:<3} {:>11}", "km", "name", "id", "code", "cc", "population");
+        println!(
+            "{:>8}  {:<30} {:<10} {:<6} {:<3} {:>11}",
+            "km", "name", "id", "code", "cc", "population"
+        );
         for (i, d) in hits {
             let p = gazetteer.place(i);
-            println!("{:>8.2}  {:<30} {:<10} {:<6} {:<3} {:>11}", d, truncate(&p.name, 30), p.id, p.feature_code, p.country_code, p.population);
+            println!(
+                "{:>8.2}  {:<30} {:<10} {:<6} {:<3} {:>11}",
+                d,
+                truncate(&p.name, 30),
+                p.id,
+                p.feature_code,
+                p.country_code,
+                p.population
+            );
         }
     }
     Ok(0)

@@ -55,7 +55,10 @@ pub(super) fn from_bytes(bytes: &[u8], source: &str) -> Result<Gazetteer, Error>
         }
         let cols: Vec<&str> = line.split('\t').collect();
         if cols.len() != COLUMNS {
-            return Err(corrupt(lineno, format!("expected {COLUMNS} columns, found {}", cols.len())));
+            return Err(corrupt(
+                lineno,
+                format!("expected {COLUMNS} columns, found {}", cols.len()),
+            ));
         }
         let num = |i: usize, what: &str| -> Result<f64, Error> {
             cols[i]
@@ -67,7 +70,8 @@ pub(super) fn from_bytes(bytes: &[u8], source: &str) -> Result<Gazetteer, Error>
         let id: u64 = cols[0]
             .parse()
             .map_err(|_| corrupt(lineno, format!("bad id {:?}", cols[0])))?;
-        let kind = PlaceKind::parse(cols[2]).ok_or_else(|| corrupt(lineno, format!("unknown kind {:?}", cols[2])))?;
+        let kind = PlaceKind::parse(cols[2])
+            .ok_or_else(|| corrupt(lineno, format!("unknown kind {:?}", cols[2])))?;
         let population: u64 = if cols[6].is_empty() {
             0
         } else {
@@ -78,7 +82,10 @@ pub(super) fn from_bytes(bytes: &[u8], source: &str) -> Result<Gazetteer, Error>
         let lat = num(7, "latitude")?;
         let lon = num(8, "longitude")?;
         if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
-            return Err(corrupt(lineno, format!("point off the globe: lat {lat}, lon {lon}")));
+            return Err(corrupt(
+                lineno,
+                format!("point off the globe: lat {lat}, lon {lon}"),
+            ));
         }
         let index = places.len() as u32;
         let mut add = |name: &str, kind: NameKind| {
@@ -100,7 +107,11 @@ pub(super) fn from_bytes(bytes: &[u8], source: &str) -> Result<Gazetteer, Error>
             ));
         };
         add(cols[1], NameKind::Preferred);
-        for (col, kind) in [(9, NameKind::Alternate), (10, NameKind::Abbreviation), (11, NameKind::Demonym)] {
+        for (col, kind) in [
+            (9, NameKind::Alternate),
+            (10, NameKind::Abbreviation),
+            (11, NameKind::Demonym),
+        ] {
             for name in cols[col].split('|').filter(|s| !s.is_empty()) {
                 add(name, kind);
             }
@@ -118,14 +129,31 @@ pub(super) fn from_bytes(bytes: &[u8], source: &str) -> Result<Gazetteer, Error>
         });
     }
     if !seen_header {
-        return Err(corrupt(0, "no header row: not a mentionmap gazetteer".into()));
+        return Err(corrupt(
+            0,
+            "no header row: not a mentionmap gazetteer".into(),
+        ));
     }
     // A name that is both a place's preferred name and another's alternate keeps both
     // postings; the same place under one key keeps its strongest kind only.
+    // Writings that fold alike ("Ky." and "Ky") merge: any may carry the dot, and
+    // the capitals rule holds only when every writing is in capitals.
     entries.sort_unstable_by(|a, b| (&a.0, a.1.place, a.1.kind).cmp(&(&b.0, b.1.place, b.1.kind)));
-    entries.dedup_by(|b, a| a.0 == b.0 && a.1.place == b.1.place);
+    entries.dedup_by(|b, a| {
+        let same = a.0 == b.0 && a.1.place == b.1.place;
+        if same {
+            a.1.trailing_dot |= b.1.trailing_dot;
+            a.1.all_caps &= b.1.all_caps;
+        }
+        same
+    });
     let names = NameIndex::build(entries);
-    Ok(Gazetteer::from_parts(places, names, source.to_string(), attribution))
+    Ok(Gazetteer::from_parts(
+        places,
+        names,
+        source.to_string(),
+        attribution,
+    ))
 }
 
 #[cfg(test)]
@@ -170,7 +198,10 @@ id\tname\tkind\tfeature_code\tcountry_code\tadmin1\tpopulation\tlat\tlon\tnames\
         let off_globe = TSV.replace("36.20124", "136.2");
         assert!(from_bytes(off_globe.as_bytes(), "t").is_err());
         let short = TSV.replace("\tSY\tSyrian\n", "\n");
-        assert!(from_bytes(short.as_bytes(), "t").unwrap_err().to_string().contains("columns"));
+        assert!(from_bytes(short.as_bytes(), "t")
+            .unwrap_err()
+            .to_string()
+            .contains("columns"));
         assert!(from_bytes(b"\x00\x01binary", "t").is_err());
         assert!(from_bytes(&[0x1f, 0x8b, 0, 0], "t").is_err());
     }

@@ -122,7 +122,11 @@ mod tests {
         for _ in 0..300 {
             let (lon, lat) = (rng.gen_range(-180.0..180.0), rng.gen_range(-89.0..89.0));
             let km = rng.gen_range(1.0..3000.0);
-            let got: Vec<u32> = index.within_km(lon, lat, km).into_iter().map(|h| h.0).collect();
+            let got: Vec<u32> = index
+                .within_km(lon, lat, km)
+                .into_iter()
+                .map(|h| h.0)
+                .collect();
             let mut want: Vec<(u32, f64)> = points
                 .iter()
                 .map(|&(i, plon, plat)| (i, haversine_km((lon, lat), (plon, plat))))
@@ -149,7 +153,11 @@ mod tests {
             all.sort_by(f64::total_cmp);
             let got_d: Vec<f64> = got.iter().map(|h| h.1).collect();
             for (g, w) in got_d.iter().zip(&all[..5]) {
-                assert!((g - w).abs() < 1e-9, "({lon},{lat}): {got_d:?} vs {:?}", &all[..5]);
+                assert!(
+                    (g - w).abs() < 1e-9,
+                    "({lon},{lat}): {got_d:?} vs {:?}",
+                    &all[..5]
+                );
             }
         }
     }
@@ -158,7 +166,11 @@ mod tests {
     fn antimeridian_query_finds_both_sides() {
         // Suva, Fiji (178.44 E) and a point across the date line (-179.9).
         let index = SpatialIndex::new([(0, 178.44, -18.14), (1, -179.9, -18.0), (2, 0.0, 0.0)]);
-        let ids: Vec<u32> = index.within_km(179.9, -18.1, 300.0).into_iter().map(|h| h.0).collect();
+        let ids: Vec<u32> = index
+            .within_km(179.9, -18.1, 300.0)
+            .into_iter()
+            .map(|h| h.0)
+            .collect();
         assert_eq!(ids.len(), 2);
         assert!(ids.contains(&0) && ids.contains(&1));
     }

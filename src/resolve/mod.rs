@@ -82,7 +82,14 @@ pub struct Features {
 impl Features {
     /// The candidate's score: the sum of its features.
     pub fn total(&self) -> f64 {
-        self.prior + self.name + self.pair + self.country + self.admin1 + self.coherence + self.relation + self.dateline
+        self.prior
+            + self.name
+            + self.pair
+            + self.country
+            + self.admin1
+            + self.coherence
+            + self.relation
+            + self.dateline
     }
 }
 
@@ -156,7 +163,18 @@ impl<'a> Resolver<'a> {
         let mentions = &spotted.mentions;
         let mut feats: Vec<Vec<(u32, NameKind, Features)>> = mentions
             .iter()
-            .map(|m| m.candidates.iter().map(|p| (p.place, p.kind, self.base_features(m, self.gazetteer.place(p.place), p.kind))).collect())
+            .map(|m| {
+                m.candidates
+                    .iter()
+                    .map(|p| {
+                        (
+                            p.place,
+                            p.kind,
+                            self.base_features(m, self.gazetteer.place(p.place), p.kind),
+                        )
+                    })
+                    .collect()
+            })
             .collect();
         self.add_pairs(text, mentions, &mut feats);
 
@@ -169,7 +187,10 @@ impl<'a> Resolver<'a> {
             if !places.is_empty() && places.iter().all(|p| p.kind == PlaceKind::Country) {
                 countries.extend(places.iter().map(|p| p.country_code.as_str()));
             }
-            if !places.is_empty() && places.iter().all(|p| p.kind == PlaceKind::Admin1) && places.len() == 1 {
+            if !places.is_empty()
+                && places.iter().all(|p| p.kind == PlaceKind::Admin1)
+                && places.len() == 1
+            {
                 regions.insert((places[0].country_code.as_str(), places[0].admin1.as_str()));
             }
         }
@@ -179,7 +200,10 @@ impl<'a> Resolver<'a> {
             for (place, _, _) in f {
                 let p = self.gazetteer.place(*place);
                 if p.kind == PlaceKind::Country && countries.contains(p.country_code.as_str()) {
-                    country_keys.entry(p.country_code.as_str()).or_default().insert(m.key.as_str());
+                    country_keys
+                        .entry(p.country_code.as_str())
+                        .or_default()
+                        .insert(m.key.as_str());
                 }
             }
         }
@@ -191,11 +215,15 @@ impl<'a> Resolver<'a> {
                 }
                 // A country the text also names another way is surely meant.
                 if p.kind == PlaceKind::Country
-                    && country_keys.get(p.country_code.as_str()).is_some_and(|keys| keys.iter().any(|k| *k != m.key))
+                    && country_keys
+                        .get(p.country_code.as_str())
+                        .is_some_and(|keys| keys.iter().any(|k| *k != m.key))
                 {
                     ft.country = 1.0;
                 }
-                if p.kind > PlaceKind::Admin1 && regions.contains(&(p.country_code.as_str(), p.admin1.as_str())) {
+                if p.kind > PlaceKind::Admin1
+                    && regions.contains(&(p.country_code.as_str(), p.admin1.as_str()))
+                {
                     ft.admin1 = 1.5;
                 }
             }
@@ -211,7 +239,10 @@ impl<'a> Resolver<'a> {
             if let Some((place, share)) = *w {
                 let p = self.gazetteer.place(place);
                 if share > 0.6 && p.kind > PlaceKind::Country {
-                    implied.entry(p.country_code.as_str()).or_default().insert(m.key.as_str());
+                    implied
+                        .entry(p.country_code.as_str())
+                        .or_default()
+                        .insert(m.key.as_str());
                 }
             }
         }
@@ -230,7 +261,9 @@ impl<'a> Resolver<'a> {
             let key = mentions[i].key.as_str();
             for (place, _, ft) in f.iter_mut() {
                 let p = self.gazetteer.place(*place);
-                let holds_others = implied.get(p.country_code.as_str()).is_some_and(|keys| keys.iter().any(|k| *k != key));
+                let holds_others = implied
+                    .get(p.country_code.as_str())
+                    .is_some_and(|keys| keys.iter().any(|k| *k != key));
                 if p.kind >= PlaceKind::Country && ft.country == 0.0 && holds_others {
                     ft.country = 0.5;
                 }
@@ -259,7 +292,11 @@ impl<'a> Resolver<'a> {
             NameKind::Demonym => 0.9,
             NameKind::Alternate => 0.6,
         };
-        let dateline = if m.dateline && p.kind == PlaceKind::City { 1.0 } else { 0.0 };
+        let dateline = if m.dateline && p.kind == PlaceKind::City {
+            1.0
+        } else {
+            0.0
+        };
         Features {
             prior,
             name,
@@ -269,7 +306,12 @@ impl<'a> Resolver<'a> {
     }
 
     /// "X, Y": raise X's candidates inside one of Y's regions or countries, and those.
-    fn add_pairs(&self, text: &str, mentions: &[Mention], feats: &mut [Vec<(u32, NameKind, Features)>]) {
+    fn add_pairs(
+        &self,
+        text: &str,
+        mentions: &[Mention],
+        feats: &mut [Vec<(u32, NameKind, Features)>],
+    ) {
         for i in 0..mentions.len().saturating_sub(1) {
             let gap = &text[mentions[i].end..mentions[i + 1].start];
             if gap.trim() != "," {
@@ -282,8 +324,14 @@ impl<'a> Resolver<'a> {
                 for (yp, _, yf) in ys.iter_mut() {
                     let y = self.gazetteer.place(*yp);
                     let contains = match y.kind {
-                        PlaceKind::Country => x.kind > PlaceKind::Country && x.country_code == y.country_code,
-                        PlaceKind::Admin1 => x.kind > PlaceKind::Admin1 && x.country_code == y.country_code && x.admin1 == y.admin1,
+                        PlaceKind::Country => {
+                            x.kind > PlaceKind::Country && x.country_code == y.country_code
+                        }
+                        PlaceKind::Admin1 => {
+                            x.kind > PlaceKind::Admin1
+                                && x.country_code == y.country_code
+                                && x.admin1 == y.admin1
+                        }
                         _ => false,
                     };
                     if contains {
@@ -297,7 +345,13 @@ impl<'a> Resolver<'a> {
 
     /// Coherence of candidate `p` of mention `i` with the other mentions' first-pass
     /// places: the R-tree finds the nearest few, haversine measures them.
-    fn coherence(&self, anchors: &RTree<GeomWithData<[f64; 2], usize>>, mentions: &[Mention], i: usize, p: &Place) -> f64 {
+    fn coherence(
+        &self,
+        anchors: &RTree<GeomWithData<[f64; 2], usize>>,
+        mentions: &[Mention],
+        i: usize,
+        p: &Place,
+    ) -> f64 {
         let mut best = f64::INFINITY;
         for a in anchors.nearest_neighbor_iter(&[p.lon, p.lat]).take(8) {
             if mentions[a.data].key == mentions[i].key {
@@ -318,16 +372,35 @@ impl<'a> Resolver<'a> {
 
     /// "X, 10 km north of Y" where X is in the gazetteer: candidates of X near Y's
     /// provisional place win.
-    fn add_relations(&self, text: &str, spotted: &Spotted, first: &[Option<(u32, f64)>], feats: &mut [Vec<(u32, NameKind, Features)>]) {
+    fn add_relations(
+        &self,
+        text: &str,
+        spotted: &Spotted,
+        first: &[Option<(u32, f64)>],
+        feats: &mut [Vec<(u32, NameKind, Features)>],
+    ) {
         let mentions = &spotted.mentions;
         for i in 0..mentions.len() {
             let mut at = mentions[i].tokens.end;
-            if spotted.tokens.get(at).is_some_and(|t| crate::spot::lexicon::is_place_noun_word(&t.folded)) {
+            if spotted
+                .tokens
+                .get(at)
+                .is_some_and(|t| crate::spot::lexicon::is_place_noun_word(&t.folded))
+            {
                 at += 1;
             }
-            let Some(rel) = parse_relation(text, &spotted.tokens, at) else { continue };
-            let Some(j) = mentions.iter().position(|m| m.tokens.start == rel.anchor_token) else { continue };
-            let Some((anchor, _)) = first[j] else { continue };
+            let Some(rel) = parse_relation(text, &spotted.tokens, at) else {
+                continue;
+            };
+            let Some(j) = mentions
+                .iter()
+                .position(|m| m.tokens.start == rel.anchor_token)
+            else {
+                continue;
+            };
+            let Some((anchor, _)) = first[j] else {
+                continue;
+            };
             let a = self.gazetteer.place(anchor);
             let reach = match rel.kind {
                 RelationKind::Offset { km, .. } => km.max(5.0) * 1.5,
@@ -346,21 +419,41 @@ impl<'a> Resolver<'a> {
 
     /// Winner per mention, one sense per document: scores are summed over every
     /// mention with the same key. Returns (place, share of the winner) per mention.
-    fn pick(&self, mentions: &[Mention], feats: &[Vec<(u32, NameKind, Features)>]) -> Vec<Option<(u32, f64)>> {
+    fn pick(
+        &self,
+        mentions: &[Mention],
+        feats: &[Vec<(u32, NameKind, Features)>],
+    ) -> Vec<Option<(u32, f64)>> {
+        // A mention in an "X, Region" pair is read on its own ("Paris, Texas, and
+        // Paris, Tenn."); the others of a name share one sense.
+        let paired: Vec<bool> = feats
+            .iter()
+            .map(|f| f.iter().any(|c| c.2.pair > 0.0))
+            .collect();
         let mut sums: HashMap<&str, HashMap<u32, f64>> = HashMap::new();
+        let mut counts: HashMap<&str, usize> = HashMap::new();
         for (m, f) in mentions.iter().zip(feats) {
             let entry = sums.entry(m.key.as_str()).or_default();
             for (place, _, ft) in f {
                 *entry.entry(*place).or_default() += ft.total();
             }
+            *counts.entry(m.key.as_str()).or_default() += 1;
         }
-        let counts = feats_sum_key(mentions);
         mentions
             .iter()
-            .map(|m| {
-                let s = &sums[m.key.as_str()];
-                let n = counts[m.key.as_str()] as f64;
-                let (place, score) = s.iter().max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))?;
+            .zip(feats)
+            .zip(paired)
+            .map(|((m, f), paired)| {
+                let own: HashMap<u32, f64>;
+                let (s, n) = if paired {
+                    own = f.iter().map(|c| (c.0, c.2.total())).collect();
+                    (&own, 1.0)
+                } else {
+                    (&sums[m.key.as_str()], counts[m.key.as_str()] as f64)
+                };
+                let (place, score) = s
+                    .iter()
+                    .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))?;
                 let share = softmax_share(s.values().map(|v| v / n), score / n);
                 ((score / n) >= self.options.min_score).then_some((*place, share))
             })
@@ -368,7 +461,12 @@ impl<'a> Resolver<'a> {
     }
 
     /// Ranks a mention's candidates and turns its winner's share into a confidence.
-    fn finish(&self, mention: &Mention, f: Vec<(u32, NameKind, Features)>, winner: Option<(u32, f64)>) -> Resolution {
+    fn finish(
+        &self,
+        mention: &Mention,
+        f: Vec<(u32, NameKind, Features)>,
+        winner: Option<(u32, f64)>,
+    ) -> Resolution {
         let mut ranked: Vec<ScoredCandidate> = f
             .into_iter()
             .map(|(place, name_kind, features)| ScoredCandidate {
@@ -381,11 +479,18 @@ impl<'a> Resolver<'a> {
         ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.place.cmp(&b.place)));
         let (place, confidence) = match winner {
             Some((place, share)) => {
-                let best = ranked.iter().find(|c| c.place == place).map(|c| c.score).unwrap_or(0.0);
+                let best = ranked
+                    .iter()
+                    .find(|c| c.place == place)
+                    .map(|c| c.score)
+                    .unwrap_or(0.0);
                 // Evidence that it is a place at all grows with the winning score.
                 let evidence = ((best - self.options.min_score) / 3.0).clamp(0.0, 1.0);
                 let sentence_start = if mention.sentence_initial { 0.9 } else { 1.0 };
-                (Some(place), (share * (0.55 + 0.45 * evidence) * sentence_start).clamp(0.0, 1.0))
+                (
+                    Some(place),
+                    (share * (0.55 + 0.45 * evidence) * sentence_start).clamp(0.0, 1.0),
+                )
             }
             None => (None, 0.0),
         };
@@ -395,14 +500,6 @@ impl<'a> Resolver<'a> {
             ranked,
         }
     }
-}
-
-fn feats_sum_key(mentions: &[Mention]) -> HashMap<&str, usize> {
-    let mut counts = HashMap::new();
-    for m in mentions {
-        *counts.entry(m.key.as_str()).or_default() += 1;
-    }
-    counts
 }
 
 /// The softmax share of `best` among `scores` (temperature 0.5).

@@ -49,7 +49,23 @@ pub fn parse_relation(text: &str, tokens: &[Token], at: usize) -> Option<Relatio
     let mut i = at;
     // Skip a comma-introduced apposition's article: "X, a village near Y" is handled by
     // the caller's noun; here "X, 10 km north of Y" and "X, near Y".
-    while matches!(word(i), "just" | "some" | "about" | "around" | "roughly" | "nearly" | "almost" | "approximately" | "located" | "situated" | "lying" | "which" | "is" | "lies") {
+    while matches!(
+        word(i),
+        "just"
+            | "some"
+            | "about"
+            | "around"
+            | "roughly"
+            | "nearly"
+            | "almost"
+            | "approximately"
+            | "located"
+            | "situated"
+            | "lying"
+            | "which"
+            | "is"
+            | "lies"
+    ) {
         i += 1;
     }
     match word(i) {
@@ -60,7 +76,19 @@ pub fn parse_relation(text: &str, tokens: &[Token], at: usize) -> Option<Relatio
                 j += 1;
             }
             let (bearing, after) = read_bearing(tokens, j);
-            let edge_word = matches!(word(after), "edge" | "edges" | "outskirts" | "fringe" | "fringes" | "periphery" | "side" | "outskirt" | "limits" | "approaches");
+            let edge_word = matches!(
+                word(after),
+                "edge"
+                    | "edges"
+                    | "outskirts"
+                    | "fringe"
+                    | "fringes"
+                    | "periphery"
+                    | "side"
+                    | "outskirt"
+                    | "limits"
+                    | "approaches"
+            );
             if edge_word && word(after + 1) == "of" {
                 let anchor_token = skip_article(tokens, after + 2);
                 return Some(Relation {
@@ -87,10 +115,13 @@ pub fn parse_relation(text: &str, tokens: &[Token], at: usize) -> Option<Relatio
             kind: RelationKind::Inside,
             anchor_token: skip_article(tokens, i + 1),
         }),
-        "north" | "south" | "east" | "west" | "northeast" | "northwest" | "southeast" | "southwest" => {
+        "north" | "south" | "east" | "west" | "northeast" | "northwest" | "southeast"
+        | "southwest" => {
             let (bearing, after) = read_bearing(tokens, i);
             (word(after) == "of").then(|| Relation {
-                kind: RelationKind::Direction { bearing: bearing.unwrap_or(0.0) },
+                kind: RelationKind::Direction {
+                    bearing: bearing.unwrap_or(0.0),
+                },
                 anchor_token: skip_article(tokens, after + 1),
             })
         }
@@ -98,7 +129,9 @@ pub fn parse_relation(text: &str, tokens: &[Token], at: usize) -> Option<Relatio
             let mut km: f64 = w.parse().ok()?;
             let mut j = i + 1;
             // "10.5" is tokenised as "10" "5".
-            if tokens.get(j).is_some_and(|t| text[tokens[i].end..t.start] == *"." && t.folded.chars().all(|c| c.is_ascii_digit())) {
+            if tokens.get(j).is_some_and(|t| {
+                text[tokens[i].end..t.start] == *"." && t.folded.chars().all(|c| c.is_ascii_digit())
+            }) {
                 km = format!("{w}.{}", word(j)).parse().ok()?;
                 j += 1;
             }
@@ -148,7 +181,11 @@ fn read_bearing(tokens: &[Token], i: usize) -> (Option<f64>, usize) {
     if let Some(second) = tokens.get(i + 1).and_then(|t| base(&t.folded)) {
         if (first == 0.0 || first == 180.0) && (second == 90.0 || second == 270.0) {
             let b = if first == 0.0 {
-                if second == 90.0 { 45.0 } else { 315.0 }
+                if second == 90.0 {
+                    45.0
+                } else {
+                    315.0
+                }
             } else if second == 90.0 {
                 135.0
             } else {
@@ -172,20 +209,39 @@ mod tests {
 
     #[test]
     fn reads_news_patterns() {
-        assert_eq!(rel("on the northern edge of Aleppo").unwrap().kind, RelationKind::Edge { bearing: 0.0 });
-        assert_eq!(rel("on the north-eastern outskirts of Aleppo").unwrap().kind, RelationKind::Edge { bearing: 45.0 });
+        assert_eq!(
+            rel("on the northern edge of Aleppo").unwrap().kind,
+            RelationKind::Edge { bearing: 0.0 }
+        );
+        assert_eq!(
+            rel("on the north-eastern outskirts of Aleppo")
+                .unwrap()
+                .kind,
+            RelationKind::Edge { bearing: 45.0 }
+        );
         let r = rel("10 km south of Aleppo").unwrap();
-        assert_eq!(r.kind, RelationKind::Offset { bearing: 180.0, km: 10.0 });
+        assert_eq!(
+            r.kind,
+            RelationKind::Offset {
+                bearing: 180.0,
+                km: 10.0
+            }
+        );
         assert_eq!(r.anchor_token, 4);
         let r = rel("some 12.5 miles west of the city").unwrap();
         match r.kind {
-            RelationKind::Offset { bearing, km } => assert!(bearing == 270.0 && (km - 20.117).abs() < 0.01),
+            RelationKind::Offset { bearing, km } => {
+                assert!(bearing == 270.0 && (km - 20.117).abs() < 0.01)
+            }
             _ => panic!("{r:?}"),
         }
         assert_eq!(rel("near Idlib").unwrap().kind, RelationKind::Near);
         assert_eq!(rel("close to Idlib").unwrap().anchor_token, 2);
         assert_eq!(rel("of Aleppo").unwrap().kind, RelationKind::Inside);
-        assert_eq!(rel("just north of Homs").unwrap().kind, RelationKind::Direction { bearing: 0.0 });
+        assert_eq!(
+            rel("just north of Homs").unwrap().kind,
+            RelationKind::Direction { bearing: 0.0 }
+        );
         assert!(rel("on Tuesday").is_none());
         assert!(rel("10 people north of").is_none());
     }

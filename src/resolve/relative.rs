@@ -57,21 +57,39 @@ pub struct RelativePlace {
 
 /// A city's rough urban radius in km from its population.
 pub fn urban_radius_km(p: &Place) -> f64 {
-    (p.population as f64 / (std::f64::consts::PI * URBAN_DENSITY)).sqrt().clamp(1.5, 25.0)
+    (p.population as f64 / (std::f64::consts::PI * URBAN_DENSITY))
+        .sqrt()
+        .clamp(1.5, 25.0)
 }
 
 /// Estimates the unknown names of `spotted`, and re-places gazetteer matches that a
 /// relation puts far from where they were resolved.
-pub fn place_relative(gazetteer: &Gazetteer, text: &str, spotted: &Spotted, resolutions: &[Resolution]) -> Vec<RelativePlace> {
+pub fn place_relative(
+    gazetteer: &Gazetteer,
+    text: &str,
+    spotted: &Spotted,
+    resolutions: &[Resolution],
+) -> Vec<RelativePlace> {
     let mut out = Vec::new();
     let anchor_at = |token: usize| -> Option<(usize, u32, f64)> {
-        let j = spotted.mentions.iter().position(|m| m.tokens.start == token)?;
+        let j = spotted
+            .mentions
+            .iter()
+            .position(|m| m.tokens.start == token)?;
         let r = &resolutions[j];
         let place = r.place?;
-        matches!(gazetteer.place(place).kind, PlaceKind::City | PlaceKind::District).then_some((j, place, r.confidence))
+        matches!(
+            gazetteer.place(place).kind,
+            PlaceKind::City | PlaceKind::District
+        )
+        .then_some((j, place, r.confidence))
     };
     let after_noun = |end: usize| -> usize {
-        if spotted.tokens.get(end).is_some_and(|t| is_place_noun_word(&t.folded)) {
+        if spotted
+            .tokens
+            .get(end)
+            .is_some_and(|t| is_place_noun_word(&t.folded))
+        {
             end + 1
         } else {
             end
@@ -79,8 +97,12 @@ pub fn place_relative(gazetteer: &Gazetteer, text: &str, spotted: &Spotted, reso
     };
 
     for u in &spotted.unknown {
-        let Some(rel) = parse_relation(text, &spotted.tokens, after_noun(u.tokens.end)) else { continue };
-        let Some((_, anchor, conf)) = anchor_at(rel.anchor_token) else { continue };
+        let Some(rel) = parse_relation(text, &spotted.tokens, after_noun(u.tokens.end)) else {
+            continue;
+        };
+        let Some((_, anchor, conf)) = anchor_at(rel.anchor_token) else {
+            continue;
+        };
         let (lon_lat, uncertainty_km, weight) = estimate(gazetteer.place(anchor), rel.kind);
         out.push(RelativePlace {
             name: u.surface.clone(),
@@ -96,9 +118,15 @@ pub fn place_relative(gazetteer: &Gazetteer, text: &str, spotted: &Spotted, reso
     }
 
     for (i, m) in spotted.mentions.iter().enumerate() {
-        let Some(chosen) = resolutions[i].place else { continue };
-        let Some(rel) = parse_relation(text, &spotted.tokens, after_noun(m.tokens.end)) else { continue };
-        let Some((j, anchor, conf)) = anchor_at(rel.anchor_token) else { continue };
+        let Some(chosen) = resolutions[i].place else {
+            continue;
+        };
+        let Some(rel) = parse_relation(text, &spotted.tokens, after_noun(m.tokens.end)) else {
+            continue;
+        };
+        let Some((j, anchor, conf)) = anchor_at(rel.anchor_token) else {
+            continue;
+        };
         if j == i {
             continue;
         }
@@ -134,7 +162,9 @@ fn estimate(anchor: &Place, kind: RelationKind) -> ((f64, f64), f64, f64) {
     let from = anchor.lon_lat();
     match kind {
         RelationKind::Edge { bearing } => (destination(from, bearing, r), (r / 2.0).max(2.0), 0.5),
-        RelationKind::Offset { bearing, km } => (destination(from, bearing, km), (km * 0.2).max(2.0), 0.5),
+        RelationKind::Offset { bearing, km } => {
+            (destination(from, bearing, km), (km * 0.2).max(2.0), 0.5)
+        }
         RelationKind::Direction { bearing } => (destination(from, bearing, r + 5.0), r + 5.0, 0.4),
         RelationKind::Near => (from, r + 10.0, 0.4),
         RelationKind::Inside => (from, r, 0.4),
@@ -168,7 +198,9 @@ mod tests {
 
     #[test]
     fn edge_of_a_city_lies_beyond_its_centre() {
-        let e = estimates("Rebels lost the Kafr Hamra area on the western outskirts of Aleppo in Syria.");
+        let e = estimates(
+            "Rebels lost the Kafr Hamra area on the western outskirts of Aleppo in Syria.",
+        );
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].name, "Kafr Hamra");
         // West of Aleppo's centre by its urban radius (~9 km).

@@ -55,7 +55,9 @@ impl Mention {
     /// How the span names its place: a demonym when every candidate reads it so, an
     /// abbreviation likewise, else a name.
     pub fn kind(&self) -> NameKind {
-        let all = |k: NameKind| !self.candidates.is_empty() && self.candidates.iter().all(|p| p.kind == k);
+        let all = |k: NameKind| {
+            !self.candidates.is_empty() && self.candidates.iter().all(|p| p.kind == k)
+        };
         if all(NameKind::Demonym) {
             NameKind::Demonym
         } else if all(NameKind::Abbreviation) {
@@ -171,18 +173,29 @@ impl<'a> Spotter<'a> {
         surnames: &HashSet<String>,
         starts: &[bool],
     ) -> Option<Mention> {
-        let matches = self.gazetteer.names().prefix_matches(tokens, i, MAX_NAME_TOKENS);
+        let matches = self
+            .gazetteer
+            .names()
+            .prefix_matches(tokens, i, MAX_NAME_TOKENS);
         for m in matches.iter().rev() {
             let range = i..m.end_token;
-            if in_person[range.clone()].iter().any(|&p| p) || !self.name_shape_ok(text, tokens, range.clone()) {
+            if in_person[range.clone()].iter().any(|&p| p)
+                || !self.name_shape_ok(text, tokens, range.clone())
+            {
                 continue;
             }
             let first = &tokens[i];
             let single = range.len() == 1;
-            if single && (self.lexicon.is_stopword(&first.folded) || self.lexicon.is_title(&first.folded)) && !is_all_caps(first.surface(text)) {
+            if single
+                && (self.lexicon.is_stopword(&first.folded) || self.lexicon.is_title(&first.folded))
+                && !(is_all_caps(first.surface(text)) && first.surface(text).chars().count() > 1)
+            {
                 continue;
             }
-            let caps = range.clone().all(|t| is_all_caps(tokens[t].surface(text)) || tokens[t].folded.chars().all(|c| c.is_ascii_digit()));
+            let caps = range.clone().all(|t| {
+                is_all_caps(tokens[t].surface(text))
+                    || tokens[t].folded.chars().all(|c| c.is_ascii_digit())
+            });
             let mut candidates: Vec<Posting> = self
                 .gazetteer
                 .names()
@@ -197,7 +210,11 @@ impl<'a> Spotter<'a> {
             }
             // One sense per document: a surname stays a person, unless the name is also
             // a country or first-level region ("Washington", "Jordan").
-            let key: String = range.clone().map(|t| tokens[t].folded.as_str()).collect::<Vec<_>>().join(" ");
+            let key: String = range
+                .clone()
+                .map(|t| tokens[t].folded.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
             if surnames.contains(&key) {
                 candidates.retain(|p| {
                     matches!(
@@ -212,7 +229,10 @@ impl<'a> Spotter<'a> {
             // "Washington Post", "Aleppo University": part of an organisation's name.
             if let Some(next) = tokens.get(m.end_token) {
                 let gap = &text[tokens[m.end_token - 1].end..next.start];
-                if gap == " " && is_capitalised(next.surface(text)) && self.lexicon.is_organisation_head(&next.folded) {
+                if gap == " "
+                    && is_capitalised(next.surface(text))
+                    && self.lexicon.is_organisation_head(&next.folded)
+                {
                     continue;
                 }
             }
@@ -252,7 +272,9 @@ impl<'a> Spotter<'a> {
                 let gap = &text[tokens[t - 1].end..tok.start];
                 let ok = gap.chars().count() <= 2
                     && !gap.is_empty()
-                    && gap.chars().all(|c| matches!(c, ' ' | '-' | '.' | '\'' | '’' | '‐' | '–'));
+                    && gap
+                        .chars()
+                        .all(|c| matches!(c, ' ' | '-' | '.' | '\'' | '’' | '‐' | '–'));
                 if !ok {
                     return false;
                 }
@@ -263,7 +285,12 @@ impl<'a> Spotter<'a> {
 
     /// People: capitalised runs opened by a given name or following a title.
     /// Returns their token ranges and the folded surnames (each run's last word).
-    fn find_persons(&self, text: &str, tokens: &[Token], starts: &[bool]) -> (Vec<Range<usize>>, HashSet<String>) {
+    fn find_persons(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        starts: &[bool],
+    ) -> (Vec<Range<usize>>, HashSet<String>) {
         let mut persons = Vec::new();
         let mut surnames = HashSet::new();
         for run in capitalised_runs(text, tokens, starts) {
@@ -285,7 +312,9 @@ impl<'a> Spotter<'a> {
             let last = &tokens[run.end - 1];
             // "Victoria Falls", "Jordan Valley", "Washington Post": a place or an
             // organisation, not a person.
-            if self.lexicon.is_place_noun(&last.folded) || self.lexicon.is_organisation_head(&last.folded) {
+            if self.lexicon.is_place_noun(&last.folded)
+                || self.lexicon.is_organisation_head(&last.folded)
+            {
                 continue;
             }
             let whole: Vec<&str> = person.clone().map(|t| tokens[t].folded.as_str()).collect();
@@ -299,22 +328,35 @@ impl<'a> Spotter<'a> {
     }
 
     /// Unknown capitalised names followed by a place noun ("Handarat area").
-    fn find_unknown(&self, text: &str, tokens: &[Token], covered: &[bool], in_person: &[bool]) -> Vec<UnknownName> {
+    fn find_unknown(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        covered: &[bool],
+        in_person: &[bool],
+    ) -> Vec<UnknownName> {
         let mut out = Vec::new();
         let no_starts = vec![false; tokens.len()];
         for run in capitalised_runs(text, tokens, &no_starts) {
             // Drop leading function words ("The Handarat") and titles.
             let mut begin = run.start;
-            while begin < run.end && (self.lexicon.is_stopword(&tokens[begin].folded) || self.lexicon.is_title(&tokens[begin].folded)) {
+            while begin < run.end
+                && (self.lexicon.is_stopword(&tokens[begin].folded)
+                    || self.lexicon.is_title(&tokens[begin].folded))
+            {
                 begin += 1;
             }
             let name = begin..run.end;
             if name.is_empty() || name.clone().any(|t| covered[t] || in_person[t]) {
                 continue;
             }
-            let Some(next) = tokens.get(run.end) else { continue };
+            let Some(next) = tokens.get(run.end) else {
+                continue;
+            };
             let gap = &text[tokens[run.end - 1].end..next.start];
-            let noun_follows = gap == " " && !is_capitalised(next.surface(text)) && self.lexicon.is_place_noun(&next.folded);
+            let noun_follows = gap == " "
+                && !is_capitalised(next.surface(text))
+                && self.lexicon.is_place_noun(&next.folded);
             if !noun_follows {
                 continue;
             }
@@ -368,7 +410,8 @@ fn sentence_starts(text: &str, tokens: &[Token]) -> Vec<bool> {
         let prev = &tokens[i - 1];
         let gap = &text[prev.end..tokens[i].start];
         let prev_short = prev.surface(text).chars().count() <= 1;
-        starts[i] = gap.contains('\n') || (gap.contains(['!', '?']) || (gap.contains('.') && !prev_short));
+        starts[i] =
+            gap.contains('\n') || (gap.contains(['!', '?']) || (gap.contains('.') && !prev_short));
     }
     starts
 }
@@ -441,7 +484,8 @@ mod tests {
     fn demonyms_can_be_switched_off() {
         let g = from_tsv(GAZ);
         let lex = Lexicon::new();
-        let s = Spotter::new(&g, &lex, SpotOptions { demonyms: false }).spot("Syrian and American forces in Syria");
+        let s = Spotter::new(&g, &lex, SpotOptions { demonyms: false })
+            .spot("Syrian and American forces in Syria");
         assert_eq!(surfaces(&s), ["Syria"]);
     }
 
