@@ -18,6 +18,8 @@
 //! * `relation` — the text ties the mention to an anchor ("X, 10 km north of Y") and
 //!   the candidate lies near that anchor.
 //! * `dateline` — an all-capitals name opening a story is a city.
+//! * `common_word` — a penalty for names made of common English words ("Reading",
+//!   "White House"): heavier for small places and at the start of a sentence.
 //!
 //! Resolution runs twice: the first pass picks provisional winners from the features
 //! that need no other mention; the second adds context and coherence from them. All
@@ -77,6 +79,9 @@ pub struct Features {
     pub relation: f64,
     /// Dateline city.
     pub dateline: f64,
+    /// Penalty for a name made of common English words ("Reading", "White House"),
+    /// heavier for small places and at the start of a sentence.
+    pub common_word: f64,
 }
 
 impl Features {
@@ -90,6 +95,7 @@ impl Features {
             + self.coherence
             + self.relation
             + self.dateline
+            + self.common_word
     }
 }
 
@@ -297,10 +303,21 @@ impl<'a> Resolver<'a> {
         } else {
             0.0
         };
+        let common_word = if !m.common_words {
+            0.0
+        } else {
+            let size = match p.kind {
+                PlaceKind::Continent | PlaceKind::Country | PlaceKind::Admin1 => 0.0,
+                _ if p.population >= 100_000 => -0.75,
+                _ => -1.5,
+            };
+            size + if m.sentence_initial { -1.0 } else { 0.0 }
+        };
         Features {
             prior,
             name,
             dateline,
+            common_word,
             ..Features::default()
         }
     }

@@ -12,6 +12,10 @@ static GIVEN_NAMES: &str = include_str!(concat!(
     "/gazetteer/given_names.txt"
 ));
 
+/// Common English words (SCOWL sizes 10–35, lower case): capitalised, they are more
+/// often sentence starts, headings or labels than places ("Reading", "Manage").
+static COMMON_WORDS: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/gazetteer/common_words.txt"));
+
 /// Titles and roles written before a person's name ("Secretary John Kerry").
 const TITLES: &[&str] = &[
     "president",
@@ -480,6 +484,7 @@ pub fn is_place_noun_word(folded: &str) -> bool {
 #[derive(Debug)]
 pub struct Lexicon {
     given_names: HashSet<String>,
+    common_words: HashSet<&'static str>,
     titles: HashSet<String>,
     stopwords: HashSet<String>,
     place_nouns: HashSet<String>,
@@ -504,6 +509,7 @@ impl Lexicon {
                 .filter(|l| !l.is_empty() && !l.starts_with('#'))
                 .map(fold_word)
                 .collect(),
+            common_words: COMMON_WORDS.lines().map(str::trim).filter(|l| !l.is_empty()).collect(),
             titles: set(TITLES),
             stopwords: set(STOPWORDS),
             place_nouns: set(PLACE_NOUNS),
@@ -515,6 +521,11 @@ impl Lexicon {
     /// Is this folded word a given name ("john", "vladimir")?
     pub fn is_given_name(&self, folded: &str) -> bool {
         self.given_names.contains(folded)
+    }
+
+    /// Is this folded word a common English word ("reading", "white")?
+    pub fn is_common_word(&self, folded: &str) -> bool {
+        self.common_words.contains(folded)
     }
 
     /// Is this folded word a title or role ("secretary", "spokesman")?

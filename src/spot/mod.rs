@@ -49,6 +49,8 @@ pub struct Mention {
     pub sentence_initial: bool,
     /// The span is a dateline ("WASHINGTON -" at the head of a story).
     pub dateline: bool,
+    /// Every word of the span is a common English word ("Reading", "White House").
+    pub common_words: bool,
 }
 
 impl Mention {
@@ -246,10 +248,11 @@ impl<'a> Spotter<'a> {
                 end,
                 surface: text[start..end].to_string(),
                 key,
-                tokens: range,
                 candidates,
                 sentence_initial: starts[i],
                 dateline: is_dateline(text, tokens, i, m.end_token),
+                common_words: range.clone().all(|t| self.lexicon.is_common_word(&tokens[t].folded)),
+                tokens: range,
             });
         }
         None
