@@ -307,7 +307,7 @@ impl<'a> Resolver<'a> {
             0.0
         } else {
             let size = match p.kind {
-                PlaceKind::Continent | PlaceKind::Country | PlaceKind::Admin1 => 0.0,
+                PlaceKind::Continent | PlaceKind::Country | PlaceKind::Admin1 | PlaceKind::Admin2 => 0.0,
                 _ if p.population >= 100_000 => -0.75,
                 _ => -1.5,
             };

@@ -133,7 +133,7 @@ impl<'a> Spotter<'a> {
     pub fn spot(&self, text: &str) -> Spotted {
         let tokens = tokenize(text);
         let starts = sentence_starts(text, &tokens);
-        let (persons, surnames) = self.find_persons(text, &tokens, &starts);
+        let (persons, surnames, speakers) = self.find_persons(text, &tokens, &starts);
         let mut in_person = vec![false; tokens.len()];
         for r in &persons {
             in_person[r.clone()].iter_mut().for_each(|b| *b = true);
@@ -147,7 +147,7 @@ impl<'a> Spotter<'a> {
                 i += 1;
                 continue;
             }
-            match self.best_match_at(text, &tokens, i, &in_person, &surnames, &starts) {
+            match self.best_match_at(text, &tokens, i, &in_person, (&surnames, &speakers), &starts) {
                 Some(m) => {
                     covered[m.tokens.clone()].iter_mut().for_each(|b| *b = true);
                     i = m.tokens.end;
@@ -172,7 +172,7 @@ impl<'a> Spotter<'a> {
         tokens: &[Token],
         i: usize,
         in_person: &[bool],
-        surnames: &HashSet<String>,
+        (surnames, speakers): (&HashSet<String>, &HashSet<String>),
         starts: &[bool],
     ) -> Option<Mention> {
         let matches = self
@@ -223,6 +223,15 @@ impl<'a> Spotter<'a> {
                         self.gazetteer.place(p.place).kind,
                         PlaceKind::Country | PlaceKind::Admin1 | PlaceKind::Continent
                     )
+                });
+                if candidates.is_empty() {
+                    continue;
+                }
+            }
+            if single && speakers.contains(&key) {
+                candidates.retain(|p| {
+                    let place = self.gazetteer.place(p.place);
+                    place.kind <= PlaceKind::Admin1 || place.population >= 100_000
                 });
                 if candidates.is_empty() {
                     continue;
@@ -287,15 +296,17 @@ impl<'a> Spotter<'a> {
     }
 
     /// People: capitalised runs opened by a given name or following a title.
-    /// Returns their token ranges and the folded surnames (each run's last word).
+    /// Returns their token ranges, the folded surnames (each run's last word), and
+    /// lone words that are the subject of a speech verb ("Welch said").
     fn find_persons(
         &self,
         text: &str,
         tokens: &[Token],
         starts: &[bool],
-    ) -> (Vec<Range<usize>>, HashSet<String>) {
+    ) -> (Vec<Range<usize>>, HashSet<String>, HashSet<String>) {
         let mut persons = Vec::new();
         let mut surnames = HashSet::new();
+        let mut speakers = HashSet::new();
         for run in capitalised_runs(text, tokens, starts) {
             // The person starts after the last title in the run, or at its first given
             // name that has a word after it.
@@ -309,6 +320,23 @@ impl<'a> Spotter<'a> {
                 begin = run
                     .clone()
                     .find(|&t| t + 1 < run.end && self.lexicon.is_given_name(&tokens[t].folded));
+            }
+            // "Barack Obama", "Dmitry Peskov": a two-word run whose first word is no
+            // place, no common word and no function word, and whose second is a name
+            // the gazetteer knows, reads as given name + surname (the given-name list
+            // is English; names from elsewhere are not in it).
+            if begin.is_none() && run.len() == 2 && !starts[run.start] {
+                let (a, b) = (&tokens[run.start], &tokens[run.start + 1]);
+                let unknown_first = self.gazetteer.names().get(&a.folded).is_empty()
+                    && !self.lexicon.is_common_word(&a.folded)
+                    && !self.lexicon.is_stopword(&a.folded)
+                    && !self.lexicon.is_connector(&a.folded)
+                    && a.folded.chars().count() > 2;
+                let place_second = !self.gazetteer.names().get(&b.folded).is_empty();
+                let noun_after = tokens.get(run.end).is_some_and(|t| self.lexicon.is_place_noun(&t.folded));
+                if unknown_first && place_second && !noun_after {
+                    begin = Some(run.start);
+                }
             }
             let Some(b) = begin else { continue };
             let person = b..run.end;
@@ -327,7 +355,18 @@ impl<'a> Spotter<'a> {
             surnames.insert(last.folded.clone());
             persons.push(person);
         }
-        (persons, surnames)
+        // "Welch said": a lone capitalised word as the subject of a speech verb is a
+        // person's surname (places that speak, "Moscow said", are big or countries:
+        // the spotter keeps those, see `best_match_at`).
+        for (i, t) in tokens.iter().enumerate() {
+            let next = tokens.get(i + 1).map(|n| n.folded.as_str());
+            let speech = matches!(next, Some("said" | "says" | "told" | "added" | "noted" | "explained" | "wrote" | "argued" | "asked" | "recalled" | "insisted"));
+            let alone = i == 0 || !is_capitalised(tokens[i - 1].surface(text)) || starts[i];
+            if speech && alone && is_capitalised(t.surface(text)) && !is_all_caps(t.surface(text)) {
+                speakers.insert(t.folded.clone());
+            }
+        }
+        (persons, surnames, speakers)
     }
 
     /// Unknown capitalised names followed by a place noun ("Handarat area").
