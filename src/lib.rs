@@ -18,7 +18,7 @@
 //!   a folded-name index in an [`fst`] automaton, and an R-tree of points
 //!   ([`gazetteer::SpatialIndex`]) for "places within R km" and "nearest place".
 //! * [`spot`] walks the token stream once, taking the longest gazetteer name at each
-//!   token, and sets aside people ("John Kerry"), organisations ("Washington Post")
+//!   token, and sets aside people ("John Kerry"), street, school and company names ("Aleppo University")
 //!   and function words. Unknown names followed by a place noun ("the Handarat area")
 //!   are kept for relative placement.
 //! * [`resolve`] scores every candidate with named features (importance, how it is
