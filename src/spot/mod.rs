@@ -207,6 +207,17 @@ impl<'a> Spotter<'a> {
                 .filter(|p| self.options.demonyms || p.kind != NameKind::Demonym)
                 .copied()
                 .collect();
+            // An acronym ("UN", "CNN", "FDA") names a country or region by its
+            // abbreviation, or a big city ("LA", "NYC"); airport codes and other
+            // capitals among towns' alternate names do not count.
+            if caps && single && first.surface(text).chars().count() <= 5 {
+                candidates.retain(|p| {
+                    let place = self.gazetteer.place(p.place);
+                    p.kind == NameKind::Abbreviation
+                        || place.kind <= PlaceKind::Admin1
+                        || place.population >= 1_000_000
+                });
+            }
             if candidates.is_empty() {
                 continue;
             }
@@ -317,9 +328,11 @@ impl<'a> Spotter<'a> {
                 }
             }
             if begin.is_none() {
-                begin = run
-                    .clone()
-                    .find(|&t| t + 1 < run.end && self.lexicon.is_given_name(&tokens[t].folded));
+                begin = run.clone().find(|&t| {
+                    t + 1 < run.end
+                        && self.lexicon.is_given_name(&tokens[t].folded)
+                        && !self.opens_place_name(tokens, t)
+                });
             }
             // "Barack Obama", "Dmitry Peskov": a two-word run whose first word is no
             // place, no common word and no function word, and whose second is a name
@@ -362,11 +375,31 @@ impl<'a> Spotter<'a> {
             let next = tokens.get(i + 1).map(|n| n.folded.as_str());
             let speech = matches!(next, Some("said" | "says" | "told" | "added" | "noted" | "explained" | "wrote" | "argued" | "asked" | "recalled" | "insisted"));
             let alone = i == 0 || !is_capitalised(tokens[i - 1].surface(text)) || starts[i];
-            if speech && alone && is_capitalised(t.surface(text)) && !is_all_caps(t.surface(text)) {
+            let alone = alone || (i > 0 && matches!(tokens[i - 1].folded.as_str(), "said" | "says"));
+            // ... and "said Welch." at the end of a quote.
+            let prev = if i > 0 { tokens[i - 1].folded.as_str() } else { "" };
+            let next_capital = tokens.get(i + 1).is_some_and(|n| is_capitalised(n.surface(text)) && !starts[i + 1]);
+            let said_before = matches!(prev, "said" | "says") && !next_capital;
+            if (speech || said_before) && alone && is_capitalised(t.surface(text)) && !is_all_caps(t.surface(text)) {
                 speakers.insert(t.folded.clone());
             }
         }
         (persons, surnames, speakers)
+    }
+
+    /// Does the given name at token `t` open a place name rather than a person's?
+    /// "Laurel County", "Virginia State Board", "Georgia Department": a multi-word
+    /// place starts there, or the word is a region or country and the next word is a
+    /// common English word (surnames rarely are: "Virginia Woolf").
+    fn opens_place_name(&self, tokens: &[Token], t: usize) -> bool {
+        let names = self.gazetteer.names();
+        if names.prefix_matches(tokens, t, MAX_NAME_TOKENS).iter().any(|m| m.end_token > t + 1) {
+            return true;
+        }
+        let region = names.get(&tokens[t].folded).iter().any(|p| {
+            self.gazetteer.place(p.place).kind <= PlaceKind::Admin2 && p.kind == NameKind::Preferred
+        });
+        region && tokens.get(t + 1).is_some_and(|n| self.lexicon.is_common_word(&n.folded))
     }
 
     /// Unknown capitalised names followed by a place noun ("Handarat area").
