@@ -79,6 +79,9 @@ pub struct Features {
     pub relation: f64,
     /// Dateline city.
     pub dateline: f64,
+    /// Other names of the document that have *some* reading near this candidate
+    /// ("Paris" and "Henry County": one Paris lies in one Henry County).
+    pub neighbours: f64,
     /// Penalty for a name made of common English words ("Reading", "White House"),
     /// heavier for small places and at the start of a sentence.
     pub common_word: f64,
@@ -96,6 +99,7 @@ impl Features {
             + self.relation
             + self.dateline
             + self.common_word
+            + self.neighbours
     }
 }
 
@@ -263,10 +267,14 @@ impl<'a> Resolver<'a> {
                 })
                 .collect(),
         );
+        let support = CandidateSupport::new(self.gazetteer, mentions, &feats);
         for (i, f) in feats.iter_mut().enumerate() {
             let key = mentions[i].key.as_str();
             for (place, _, ft) in f.iter_mut() {
                 let p = self.gazetteer.place(*place);
+                if p.kind >= PlaceKind::Admin2 {
+                    ft.neighbours = support.score(self.gazetteer, key, p);
+                }
                 let holds_others = implied
                     .get(p.country_code.as_str())
                     .is_some_and(|keys| keys.iter().any(|k| *k != key));
@@ -516,6 +524,75 @@ impl<'a> Resolver<'a> {
             confidence,
             ranked,
         }
+    }
+}
+
+/// Spatial support between the readings of different names in one document.
+///
+/// Every candidate (county-sized or smaller) of every mention goes into an R-tree;
+/// a candidate's support is, over the document's *other* names, how near their
+/// nearest reading lies (within [`SUPPORT_KM`], decaying over [`SUPPORT_DECAY_KM`]),
+/// each name weighted by how specific it is (1/√ its number of readings, so that a
+/// name with fifty readings supports little). Unlike coherence with the first pass's
+/// winners, this lets two ambiguous names choose each other.
+struct CandidateSupport {
+    index: crate::gazetteer::SpatialIndex,
+    /// (key id, place) per point of the index.
+    points: Vec<(usize, u32)>,
+    key_ids: HashMap<String, usize>,
+    specificity: Vec<f64>,
+}
+
+/// How far support reaches, km.
+const SUPPORT_KM: f64 = 100.0;
+/// Support halves about every `SUPPORT_DECAY_KM * ln 2` km.
+const SUPPORT_DECAY_KM: f64 = 40.0;
+
+impl CandidateSupport {
+    fn new(gazetteer: &Gazetteer, mentions: &[Mention], feats: &[Vec<(u32, NameKind, Features)>]) -> Self {
+        let mut key_ids: HashMap<String, usize> = HashMap::new();
+        let mut seen: HashSet<(usize, u32)> = HashSet::new();
+        let mut points = Vec::new();
+        let mut readings: Vec<usize> = Vec::new();
+        for (m, f) in mentions.iter().zip(feats) {
+            let next = key_ids.len();
+            let k = *key_ids.entry(m.key.clone()).or_insert(next);
+            if k == readings.len() {
+                readings.push(f.len());
+            }
+            for (place, _, _) in f {
+                if gazetteer.place(*place).kind >= PlaceKind::Admin2 && seen.insert((k, *place)) {
+                    points.push((k, *place));
+                }
+            }
+        }
+        let index = crate::gazetteer::SpatialIndex::new(points.iter().enumerate().map(|(i, &(_, place))| {
+            let p = gazetteer.place(place);
+            (i as u32, p.lon, p.lat)
+        }));
+        let specificity = readings.iter().map(|&n| 1.0 / (n.max(1) as f64).sqrt()).collect();
+        CandidateSupport {
+            index,
+            points,
+            key_ids,
+            specificity,
+        }
+    }
+
+    fn score(&self, gazetteer: &Gazetteer, key: &str, p: &Place) -> f64 {
+        let own = self.key_ids.get(key).copied();
+        let mut best: HashMap<usize, f64> = HashMap::new();
+        for (i, km) in self.index.within_km(p.lon, p.lat, SUPPORT_KM) {
+            let (k, place) = self.points[i as usize];
+            if Some(k) == own || gazetteer.place(place).id == p.id {
+                continue;
+            }
+            let w = (-km / SUPPORT_DECAY_KM).exp() * self.specificity[k];
+            let e = best.entry(k).or_default();
+            *e = e.max(w);
+        }
+        let plausibility = (prior(p) / 2.0).min(1.0);
+        1.5 * best.values().sum::<f64>().min(1.0) * plausibility
     }
 }
 
