@@ -54,7 +54,7 @@ pub struct ResolveOptions {
 impl Default for ResolveOptions {
     fn default() -> Self {
         ResolveOptions {
-            min_score: 2.0,
+            min_score: 2.3,
             coherence_km: 150.0,
         }
     }
@@ -186,6 +186,21 @@ impl<'a> Resolver<'a> {
                     .collect()
             })
             .collect();
+        // "Mexico", "New York": when the name is a country's or region's own name, a
+        // city that has it only as an alternate name ("Mexico" for Mexico City) is
+        // the weaker reading.
+        for f in feats.iter_mut() {
+            let region_owns_name = f.iter().any(|(place, kind, _)| {
+                *kind == NameKind::Preferred && self.gazetteer.place(*place).kind <= PlaceKind::Admin1
+            });
+            if region_owns_name {
+                for (place, kind, ft) in f.iter_mut() {
+                    if *kind == NameKind::Alternate && self.gazetteer.place(*place).kind >= PlaceKind::Admin2 {
+                        ft.name = 0.3;
+                    }
+                }
+            }
+        }
         self.add_pairs(text, mentions, &mut feats);
 
         // Context named outright: countries (by name, abbreviation or demonym) and
