@@ -182,7 +182,7 @@ mod tests {
 170063\tAleppo\tcity\tPPLA\tSY\t09\t1602264\t36.20124\t37.16117\tHalab\t\t\n\
 163843\tSyria\tcountry\tPCLI\tSY\t\t16906283\t35.0\t38.0\t\tSY\tSyrian\n\
 169577\tIdlib\tcity\tPPLA\tSY\t10\t128840\t35.93062\t36.63393\t\t\t\n\
-250441\tTayba\tcity\tPPL\tJO\t12\t5000\t30.4\t35.6\t\t\t\n";
+250441\tTayba\tcity\tPPL\tJO\t12\t50000\t30.4\t35.6\t\t\t\n";
 
     fn estimates(text: &str) -> Vec<RelativePlace> {
         let g = from_tsv(GAZ);
