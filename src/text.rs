@@ -63,6 +63,11 @@ fn make_token(text: &str, start: usize, end: usize) -> Token {
 /// usual abbreviations of place-name words expanded.
 pub fn fold_word(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
+    if word.is_ascii() {
+        // Most words: no decomposition to do.
+        out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+        return expand_abbreviation(out);
+    }
     for c in word.nfkd() {
         if is_combining_mark(c) {
             continue;
@@ -71,11 +76,16 @@ pub fn fold_word(word: &str) -> String {
             out.push(l);
         }
     }
-    match out.as_str() {
+    expand_abbreviation(out)
+}
+
+/// "st" → "saint", "mt" → "mount", "ft" → "fort".
+fn expand_abbreviation(folded: String) -> String {
+    match folded.as_str() {
         "st" | "ste" => "saint".to_string(),
         "mt" => "mount".to_string(),
         "ft" => "fort".to_string(),
-        _ => out,
+        _ => folded,
     }
 }
 

@@ -191,11 +191,14 @@ impl<'a> Resolver<'a> {
         // the weaker reading.
         for f in feats.iter_mut() {
             let region_owns_name = f.iter().any(|(place, kind, _)| {
-                *kind == NameKind::Preferred && self.gazetteer.place(*place).kind <= PlaceKind::Admin1
+                *kind == NameKind::Preferred
+                    && self.gazetteer.place(*place).kind <= PlaceKind::Admin1
             });
             if region_owns_name {
                 for (place, kind, ft) in f.iter_mut() {
-                    if *kind == NameKind::Alternate && self.gazetteer.place(*place).kind >= PlaceKind::Admin2 {
+                    if *kind == NameKind::Alternate
+                        && self.gazetteer.place(*place).kind >= PlaceKind::Admin2
+                    {
                         ft.name = 0.3;
                     }
                 }
@@ -330,7 +333,10 @@ impl<'a> Resolver<'a> {
             0.0
         } else {
             let size = match p.kind {
-                PlaceKind::Continent | PlaceKind::Country | PlaceKind::Admin1 | PlaceKind::Admin2 => 0.0,
+                PlaceKind::Continent
+                | PlaceKind::Country
+                | PlaceKind::Admin1
+                | PlaceKind::Admin2 => 0.0,
                 _ if p.population >= 100_000 => -0.75,
                 _ => -1.5,
             };
@@ -432,10 +438,7 @@ impl<'a> Resolver<'a> {
             let Some(rel) = parse_relation(text, &spotted.tokens, at) else {
                 continue;
             };
-            let Some(j) = mentions
-                .iter()
-                .position(|m| m.tokens.start == rel.anchor_token)
-            else {
+            let Some(j) = spotted.mention_starting_at(rel.anchor_token) else {
                 continue;
             };
             let Some((anchor, _)) = first[j] else {
@@ -564,7 +567,11 @@ const SUPPORT_KM: f64 = 100.0;
 const SUPPORT_DECAY_KM: f64 = 40.0;
 
 impl CandidateSupport {
-    fn new(gazetteer: &Gazetteer, mentions: &[Mention], feats: &[Vec<(u32, NameKind, Features)>]) -> Self {
+    fn new(
+        gazetteer: &Gazetteer,
+        mentions: &[Mention],
+        feats: &[Vec<(u32, NameKind, Features)>],
+    ) -> Self {
         let mut key_ids: HashMap<String, usize> = HashMap::new();
         let mut seen: HashSet<(usize, u32)> = HashSet::new();
         let mut points = Vec::new();
@@ -581,11 +588,16 @@ impl CandidateSupport {
                 }
             }
         }
-        let index = crate::gazetteer::SpatialIndex::new(points.iter().enumerate().map(|(i, &(_, place))| {
-            let p = gazetteer.place(place);
-            (i as u32, p.lon, p.lat)
-        }));
-        let specificity = readings.iter().map(|&n| 1.0 / (n.max(1) as f64).sqrt()).collect();
+        let index = crate::gazetteer::SpatialIndex::new(points.iter().enumerate().map(
+            |(i, &(_, place))| {
+                let p = gazetteer.place(place);
+                (i as u32, p.lon, p.lat)
+            },
+        ));
+        let specificity = readings
+            .iter()
+            .map(|&n| 1.0 / (n.max(1) as f64).sqrt())
+            .collect();
         CandidateSupport {
             index,
             points,

@@ -72,10 +72,7 @@ pub fn place_relative(
 ) -> Vec<RelativePlace> {
     let mut out = Vec::new();
     let anchor_at = |token: usize| -> Option<(usize, u32, f64)> {
-        let j = spotted
-            .mentions
-            .iter()
-            .position(|m| m.tokens.start == token)?;
+        let j = spotted.mention_starting_at(token)?;
         let r = &resolutions[j];
         let place = r.place?;
         matches!(

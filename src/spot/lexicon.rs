@@ -14,7 +14,10 @@ static GIVEN_NAMES: &str = include_str!(concat!(
 
 /// Common English words (SCOWL sizes 10–35, lower case): capitalised, they are more
 /// often sentence starts, headings or labels than places ("Reading", "Manage").
-static COMMON_WORDS: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/gazetteer/common_words.txt"));
+static COMMON_WORDS: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/gazetteer/common_words.txt"
+));
 
 /// Titles and roles written before a person's name ("Secretary John Kerry").
 const TITLES: &[&str] = &[
@@ -370,14 +373,70 @@ const PLACE_NOUNS: &[&str] = &[
 /// here: annotated news corpora count "Ohio" in "Ohio Department of Transportation" and
 /// "Knox County Sheriff" as mentions of the place (measured with `mentionmap eval`).
 const ORGANISATION_HEADS: &[&str] = &[
-    "university", "college", "institute", "school", "academy", "elementary", "middle", "high",
-    "times", "journal", "herald", "tribune", "gazette", "news", "daily", "chronicle", "review",
-    "magazine", "press", "radio", "television", "records", "group", "bank", "company", "corp",
-    "corporation", "inc", "ltd", "club", "fc", "street", "st", "road", "rd", "avenue", "ave",
-    "boulevard", "blvd", "drive", "lane", "square", "center", "centre", "mall", "arena",
-    "stadium", "airport", "museum", "library", "bridge", "church", "cathedral", "mosque",
-    "temple", "prison", "authority", "federation", "league", "network", "motors", "oil",
-    "air", "airlines",
+    "university",
+    "college",
+    "institute",
+    "school",
+    "academy",
+    "elementary",
+    "middle",
+    "high",
+    "times",
+    "journal",
+    "herald",
+    "tribune",
+    "gazette",
+    "news",
+    "daily",
+    "chronicle",
+    "review",
+    "magazine",
+    "press",
+    "radio",
+    "television",
+    "records",
+    "group",
+    "bank",
+    "company",
+    "corp",
+    "corporation",
+    "inc",
+    "ltd",
+    "club",
+    "fc",
+    "street",
+    "st",
+    "road",
+    "rd",
+    "avenue",
+    "ave",
+    "boulevard",
+    "blvd",
+    "drive",
+    "lane",
+    "square",
+    "center",
+    "centre",
+    "mall",
+    "arena",
+    "stadium",
+    "airport",
+    "museum",
+    "library",
+    "bridge",
+    "church",
+    "cathedral",
+    "mosque",
+    "temple",
+    "prison",
+    "authority",
+    "federation",
+    "league",
+    "network",
+    "motors",
+    "oil",
+    "air",
+    "airlines",
 ];
 
 /// Lower-case words that may sit inside a multi-word place name ("Bosnia and
@@ -423,7 +482,11 @@ impl Lexicon {
                 .filter(|l| !l.is_empty() && !l.starts_with('#'))
                 .map(fold_word)
                 .collect(),
-            common_words: COMMON_WORDS.lines().map(str::trim).filter(|l| !l.is_empty()).collect(),
+            common_words: COMMON_WORDS
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect(),
             titles: set(TITLES),
             stopwords: set(STOPWORDS),
             place_nouns: set(PLACE_NOUNS),

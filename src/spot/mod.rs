@@ -98,6 +98,14 @@ pub struct Spotted {
     pub persons: Vec<Range<usize>>,
 }
 
+impl Spotted {
+    /// The index of the mention whose first token is `token`, if any (mentions are
+    /// in text order, so this is a binary search).
+    pub fn mention_starting_at(&self, token: usize) -> Option<usize> {
+        self.mentions.binary_search_by_key(&token, |m| m.tokens.start).ok()
+    }
+}
+
 /// Options for spotting.
 #[derive(Debug, Clone)]
 pub struct SpotOptions {
@@ -147,7 +155,14 @@ impl<'a> Spotter<'a> {
                 i += 1;
                 continue;
             }
-            match self.best_match_at(text, &tokens, i, &in_person, (&surnames, &speakers), &starts) {
+            match self.best_match_at(
+                text,
+                &tokens,
+                i,
+                &in_person,
+                (&surnames, &speakers),
+                &starts,
+            ) {
                 Some(m) => {
                     covered[m.tokens.clone()].iter_mut().for_each(|b| *b = true);
                     i = m.tokens.end;
@@ -271,7 +286,9 @@ impl<'a> Spotter<'a> {
                 candidates,
                 sentence_initial: starts[i],
                 dateline: is_dateline(text, tokens, i, m.end_token),
-                common_words: range.clone().all(|t| self.lexicon.is_common_word(&tokens[t].folded)),
+                common_words: range
+                    .clone()
+                    .all(|t| self.lexicon.is_common_word(&tokens[t].folded)),
                 tokens: range,
             });
         }
@@ -346,7 +363,9 @@ impl<'a> Spotter<'a> {
                     && !self.lexicon.is_connector(&a.folded)
                     && a.folded.chars().count() > 2;
                 let place_second = !self.gazetteer.names().get(&b.folded).is_empty();
-                let noun_after = tokens.get(run.end).is_some_and(|t| self.lexicon.is_place_noun(&t.folded));
+                let noun_after = tokens
+                    .get(run.end)
+                    .is_some_and(|t| self.lexicon.is_place_noun(&t.folded));
                 if unknown_first && place_second && !noun_after {
                     begin = Some(run.start);
                 }
@@ -373,14 +392,40 @@ impl<'a> Spotter<'a> {
         // the spotter keeps those, see `best_match_at`).
         for (i, t) in tokens.iter().enumerate() {
             let next = tokens.get(i + 1).map(|n| n.folded.as_str());
-            let speech = matches!(next, Some("said" | "says" | "told" | "added" | "noted" | "explained" | "wrote" | "argued" | "asked" | "recalled" | "insisted"));
+            let speech = matches!(
+                next,
+                Some(
+                    "said"
+                        | "says"
+                        | "told"
+                        | "added"
+                        | "noted"
+                        | "explained"
+                        | "wrote"
+                        | "argued"
+                        | "asked"
+                        | "recalled"
+                        | "insisted"
+                )
+            );
             let alone = i == 0 || !is_capitalised(tokens[i - 1].surface(text)) || starts[i];
-            let alone = alone || (i > 0 && matches!(tokens[i - 1].folded.as_str(), "said" | "says"));
+            let alone =
+                alone || (i > 0 && matches!(tokens[i - 1].folded.as_str(), "said" | "says"));
             // ... and "said Welch." at the end of a quote.
-            let prev = if i > 0 { tokens[i - 1].folded.as_str() } else { "" };
-            let next_capital = tokens.get(i + 1).is_some_and(|n| is_capitalised(n.surface(text)) && !starts[i + 1]);
+            let prev = if i > 0 {
+                tokens[i - 1].folded.as_str()
+            } else {
+                ""
+            };
+            let next_capital = tokens
+                .get(i + 1)
+                .is_some_and(|n| is_capitalised(n.surface(text)) && !starts[i + 1]);
             let said_before = matches!(prev, "said" | "says") && !next_capital;
-            if (speech || said_before) && alone && is_capitalised(t.surface(text)) && !is_all_caps(t.surface(text)) {
+            if (speech || said_before)
+                && alone
+                && is_capitalised(t.surface(text))
+                && !is_all_caps(t.surface(text))
+            {
                 speakers.insert(t.folded.clone());
             }
         }
@@ -393,13 +438,20 @@ impl<'a> Spotter<'a> {
     /// common English word (surnames rarely are: "Virginia Woolf").
     fn opens_place_name(&self, tokens: &[Token], t: usize) -> bool {
         let names = self.gazetteer.names();
-        if names.prefix_matches(tokens, t, MAX_NAME_TOKENS).iter().any(|m| m.end_token > t + 1) {
+        if names
+            .prefix_matches(tokens, t, MAX_NAME_TOKENS)
+            .iter()
+            .any(|m| m.end_token > t + 1)
+        {
             return true;
         }
         let region = names.get(&tokens[t].folded).iter().any(|p| {
             self.gazetteer.place(p.place).kind <= PlaceKind::Admin2 && p.kind == NameKind::Preferred
         });
-        region && tokens.get(t + 1).is_some_and(|n| self.lexicon.is_common_word(&n.folded))
+        region
+            && tokens
+                .get(t + 1)
+                .is_some_and(|n| self.lexicon.is_common_word(&n.folded))
     }
 
     /// Unknown capitalised names followed by a place noun ("Handarat area").
