@@ -12,6 +12,7 @@ use mentionmap::pipeline::{MappedDocument, Mapper};
 use mentionmap::{Error, Gazetteer, Layer};
 
 mod eval;
+mod gazetteer;
 mod explain;
 
 /// Exit code when the input was empty: the output is a valid, empty collection.
@@ -48,6 +49,9 @@ pub enum Command {
         after_help = "Example:\n  mentionmap eval ../shared/eval/dev/*.jsonl --errors errors.jsonl"
     )]
     Eval(eval::EvalArgs),
+    /// Build a gazetteer index from GeoNames dumps or your own places, or describe one.
+    #[command(after_help = "Examples:\n  mentionmap gazetteer build --geonames allCountries.zip -o geonames.gaz\n  mentionmap gazetteer info geonames.gaz")]
+    Gazetteer(gazetteer::GazetteerArgs),
     /// List gazetteer places within a distance of a point (R-tree query).
     #[command(after_help = "Example:\n  mentionmap near 36.2021 37.1343 --km 10")]
     Near(NearArgs),
@@ -139,12 +143,16 @@ fn load_gazetteer(path: &Option<PathBuf>) -> Result<Arc<Gazetteer>, Error> {
 
 /// Runs the parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32, Error> {
+    if let Command::Gazetteer(args) = &cli.command {
+        return gazetteer::run(args);
+    }
     let gazetteer = load_gazetteer(&cli.gazetteer)?;
     match cli.command {
         Command::Map(args) => map(gazetteer, args),
         Command::Resolve(args) => resolve(&gazetteer, args),
         Command::Near(args) => near(&gazetteer, args),
         Command::Eval(args) => eval::run(gazetteer, args),
+        Command::Gazetteer(_) => unreachable!("handled above"),
     }
 }
 

@@ -3,43 +3,38 @@
 //! Every row is checked: a wrong column count, a number that does not parse or a point
 //! off the globe is an error naming the line, never a panic or a silently wrong record.
 
-use std::io::{BufRead, BufReader, Read};
-
-use flate2::read::GzDecoder;
-
-use super::names::{NameIndex, NameKind, Posting};
+use super::builder::{GazetteerBuilder, NamedPlace, SourceReport};
+use super::geonames_dump::{class_of_kind, corrupt as corrupt_at, Lines};
+use super::names::NameKind;
 use super::{Gazetteer, Place, PlaceKind};
 use crate::error::Error;
-use crate::text::{fold_name, is_all_caps};
 
 const HEADER: &str = "id\tname\tkind\tfeature_code\tcountry_code\tadmin1\tpopulation\tlat\tlon\tnames\tabbreviations\tdemonyms";
 const COLUMNS: usize = 12;
 
-/// Parses a gazetteer from the bytes of a gzip or plain TSV file.
+/// Parses a gazetteer from the bytes of a gzip or plain TSV file, through the builder
+/// (the same path as `mentionmap gazetteer build --tsv`).
 pub(super) fn from_bytes(bytes: &[u8], source: &str) -> Result<Gazetteer, Error> {
-    let corrupt = |line: usize, msg: String| Error::Gazetteer {
-        source_name: source.to_string(),
-        line,
-        message: msg,
-    };
-    let reader: Box<dyn Read + '_> = if bytes.starts_with(&[0x1f, 0x8b]) {
-        Box::new(GzDecoder::new(bytes))
-    } else {
-        Box::new(bytes)
-    };
-    let reader = BufReader::with_capacity(1 << 20, reader);
+    let mut builder = GazetteerBuilder::default();
+    read_tsv(Lines::from_bytes(bytes, source), &mut builder)?;
+    Ok(builder.finish().into_gazetteer(source))
+}
 
-    let mut places: Vec<Place> = Vec::new();
-    let mut entries: Vec<(String, Posting)> = Vec::new();
-    let mut attribution = Vec::new();
+/// Reads every row of a TSV gazetteer into the builder.
+pub(super) fn read_tsv(mut lines: Lines<'_>, builder: &mut GazetteerBuilder) -> Result<(), Error> {
+    let source = lines.source().to_string();
+    let corrupt = |line: usize, msg: String| corrupt_at(&source, line, msg);
+    let mut rep = SourceReport {
+        kind: "tsv".into(),
+        path: source.clone(),
+        ..Default::default()
+    };
     let mut seen_header = false;
-    for (n, line) in reader.lines().enumerate() {
-        let lineno = n + 1;
-        let line = line.map_err(|e| corrupt(lineno, format!("cannot read: {e}")))?;
+    while let Some((lineno, line)) = lines.next_line()? {
         if let Some(comment) = line.strip_prefix('#') {
             let c = comment.trim();
             if !c.is_empty() && !c.starts_with("mentionmap gazetteer") {
-                attribution.push(c.to_string());
+                builder.attribute(c);
             }
             continue;
         }
@@ -55,10 +50,7 @@ pub(super) fn from_bytes(bytes: &[u8], source: &str) -> Result<Gazetteer, Error>
         }
         let cols: Vec<&str> = line.split('\t').collect();
         if cols.len() != COLUMNS {
-            return Err(corrupt(
-                lineno,
-                format!("expected {COLUMNS} columns, found {}", cols.len()),
-            ));
+            return Err(corrupt(lineno, format!("expected {COLUMNS} columns, found {}", cols.len())));
         }
         let num = |i: usize, what: &str| -> Result<f64, Error> {
             cols[i]
@@ -70,8 +62,7 @@ pub(super) fn from_bytes(bytes: &[u8], source: &str) -> Result<Gazetteer, Error>
         let id: u64 = cols[0]
             .parse()
             .map_err(|_| corrupt(lineno, format!("bad id {:?}", cols[0])))?;
-        let kind = PlaceKind::parse(cols[2])
-            .ok_or_else(|| corrupt(lineno, format!("unknown kind {:?}", cols[2])))?;
+        let kind = PlaceKind::parse(cols[2]).ok_or_else(|| corrupt(lineno, format!("unknown kind {:?}", cols[2])))?;
         let population: u64 = if cols[6].is_empty() {
             0
         } else {
@@ -82,78 +73,39 @@ pub(super) fn from_bytes(bytes: &[u8], source: &str) -> Result<Gazetteer, Error>
         let lat = num(7, "latitude")?;
         let lon = num(8, "longitude")?;
         if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
-            return Err(corrupt(
-                lineno,
-                format!("point off the globe: lat {lat}, lon {lon}"),
-            ));
+            return Err(corrupt(lineno, format!("point off the globe: lat {lat}, lon {lon}")));
         }
-        let index = places.len() as u32;
-        let mut add = |name: &str, kind: NameKind| {
-            let key = fold_name(name);
-            if key.is_empty() {
-                return;
-            }
-            // A name of two or three capitals ("US", "ALP") only matches capitals.
-            let letters = name.chars().filter(|c| c.is_alphabetic()).count();
-            let all_caps = is_all_caps(name) && letters <= 4;
-            entries.push((
-                key,
-                Posting {
-                    place: index,
-                    kind,
-                    all_caps,
-                    trailing_dot: name.ends_with('.'),
-                },
-            ));
-        };
-        add(cols[1], NameKind::Preferred);
-        for (col, kind) in [
-            (9, NameKind::Alternate),
-            (10, NameKind::Abbreviation),
-            (11, NameKind::Demonym),
-        ] {
-            for name in cols[col].split('|').filter(|s| !s.is_empty()) {
-                add(name, kind);
-            }
+        let mut names = Vec::new();
+        for (col, kind) in [(9, NameKind::Alternate), (10, NameKind::Abbreviation), (11, NameKind::Demonym)] {
+            names.extend(cols[col].split('|').filter(|s| !s.is_empty()).map(|n| (n.into(), kind)));
         }
-        places.push(Place {
-            id,
-            name: cols[1].to_string(),
-            kind,
-            feature_code: cols[3].to_string(),
-            country_code: cols[4].to_string(),
-            admin1: cols[5].to_string(),
-            population,
-            lon,
-            lat,
+        rep.rows += 1;
+        let added = builder.add(NamedPlace {
+            place: Place {
+                id,
+                name: cols[1].to_string(),
+                kind,
+                feature_code: cols[3].to_string(),
+                country_code: cols[4].to_string(),
+                admin1: cols[5].to_string(),
+                population,
+                lon,
+                lat,
+            },
+            class: class_of_kind(kind),
+            names,
         });
+        if added {
+            rep.added += 1;
+        } else {
+            rep.merged += 1;
+        }
     }
     if !seen_header {
-        return Err(corrupt(
-            0,
-            "no header row: not a mentionmap gazetteer".into(),
-        ));
+        return Err(corrupt(0, "no header row: not a mentionmap gazetteer".into()));
     }
-    // A name that is both a place's preferred name and another's alternate keeps both
-    // postings; the same place under one key keeps its strongest kind only.
-    // Writings that fold alike ("Ky." and "Ky") merge: any may carry the dot, and
-    // the capitals rule holds only when every writing is in capitals.
-    entries.sort_unstable_by(|a, b| (&a.0, a.1.place, a.1.kind).cmp(&(&b.0, b.1.place, b.1.kind)));
-    entries.dedup_by(|b, a| {
-        let same = a.0 == b.0 && a.1.place == b.1.place;
-        if same {
-            a.1.trailing_dot |= b.1.trailing_dot;
-            a.1.all_caps &= b.1.all_caps;
-        }
-        same
-    });
-    let names = NameIndex::build(entries);
-    Ok(Gazetteer::from_parts(
-        places,
-        names,
-        source.to_string(),
-        attribution,
-    ))
+    builder.report(rep);
+    Ok(())
 }
 
 #[cfg(test)]

@@ -7,9 +7,13 @@
 //! cities500, countries, first-level regions, US counties, continents), is compiled into
 //! the library ([`Gazetteer::bundled`]).
 
+pub mod builder;
+pub mod geonames_dump;
+pub mod index_file;
 mod load;
 pub mod names;
 pub mod spatial;
+pub mod user_places;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -35,6 +39,9 @@ pub enum PlaceKind {
     City,
     /// A section of a populated place (PPLX), or a neighbourhood placed from the text.
     District,
+    /// Any other GeoNames feature: river, sea, mountain, region, spot, historical
+    /// division (classes H, L, R, S, T, U, V and other A codes).
+    Feature,
 }
 
 impl PlaceKind {
@@ -47,6 +54,7 @@ impl PlaceKind {
             "admin2" => PlaceKind::Admin2,
             "city" => PlaceKind::City,
             "district" => PlaceKind::District,
+            "feature" => PlaceKind::Feature,
             _ => return None,
         })
     }
@@ -55,7 +63,7 @@ impl PlaceKind {
     pub fn layer(self) -> Layer {
         match self {
             PlaceKind::Continent | PlaceKind::Country => Layer::Countries,
-            PlaceKind::Admin1 | PlaceKind::Admin2 => Layer::Regions,
+            PlaceKind::Admin1 | PlaceKind::Admin2 | PlaceKind::Feature => Layer::Regions,
             PlaceKind::City => Layer::Cities,
             PlaceKind::District => Layer::Districts,
         }
@@ -63,7 +71,9 @@ impl PlaceKind {
 }
 
 /// The GeoJSON layers mentionmap writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Layer {
     /// Continents and countries.
@@ -78,7 +88,12 @@ pub enum Layer {
 
 impl Layer {
     /// All layers, largest first.
-    pub const ALL: [Layer; 4] = [Layer::Countries, Layer::Regions, Layer::Cities, Layer::Districts];
+    pub const ALL: [Layer; 4] = [
+        Layer::Countries,
+        Layer::Regions,
+        Layer::Cities,
+        Layer::Districts,
+    ];
 
     /// The layer's name in output.
     pub fn as_str(self) -> &'static str {
@@ -146,7 +161,10 @@ pub struct Gazetteer {
 }
 
 /// The bundled default gazetteer file (gzip TSV), compiled in.
-static BUNDLED: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/gazetteer/default.tsv.gz"));
+static BUNDLED: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/gazetteer/default.tsv.gz"
+));
 
 impl Gazetteer {
     /// The default gazetteer compiled into the library.
@@ -154,8 +172,20 @@ impl Gazetteer {
         load::from_bytes(BUNDLED, "bundled default gazetteer")
     }
 
-    /// Reads a gazetteer file (gzip or plain TSV, see `gazetteer/README.md`).
+    /// Reads a gazetteer file: a binary index built by `mentionmap gazetteer build`
+    /// (memory-mapped, see [`index_file`]) or a gzip or plain TSV (see
+    /// `gazetteer/README.md`), told apart by their first bytes.
     pub fn open(path: &Path) -> Result<Gazetteer, Error> {
+        let mut magic = [0u8; 6];
+        let n = std::fs::File::open(path)
+            .and_then(|mut f| std::io::Read::read(&mut f, &mut magic))
+            .map_err(|source| Error::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+        if index_file::is_index(&magic[..n]) || (n > 0 && n < 6 && index_file::MAGIC.starts_with(&magic[..n])) {
+            return index_file::open(path);
+        }
         let bytes = std::fs::read(path).map_err(|source| Error::Io {
             path: path.display().to_string(),
             source,
@@ -165,8 +195,18 @@ impl Gazetteer {
 
     /// Builds a gazetteer from records and their extra names, (place index, name,
     /// kind, all caps, trailing dot). Used by the loader and by tests.
-    pub fn from_parts(places: Vec<Place>, names: NameIndex, source: String, attribution: Vec<String>) -> Gazetteer {
-        let spatial = SpatialIndex::new(places.iter().enumerate().map(|(i, p)| (i as u32, p.lon, p.lat)));
+    pub fn from_parts(
+        places: Vec<Place>,
+        names: NameIndex,
+        source: String,
+        attribution: Vec<String>,
+    ) -> Gazetteer {
+        let spatial = SpatialIndex::new(
+            places
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (i as u32, p.lon, p.lat)),
+        );
         let mut countries = HashMap::new();
         let mut admin1 = HashMap::new();
         for (i, p) in places.iter().enumerate() {
@@ -220,7 +260,9 @@ impl Gazetteer {
 
     /// The admin1 record for a country code and GeoNames admin1 code.
     pub fn admin1(&self, country: &str, admin1: &str) -> Option<u32> {
-        self.admin1.get(&(country.to_string(), admin1.to_string())).copied()
+        self.admin1
+            .get(&(country.to_string(), admin1.to_string()))
+            .copied()
     }
 
     /// Where the gazetteer came from.

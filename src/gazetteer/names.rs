@@ -50,10 +50,38 @@ pub struct Posting {
     pub trailing_dot: bool,
 }
 
+/// The bytes behind the name automaton: built in memory, or borrowed from a mapped
+/// index file (see [`super::index_file`]).
+#[derive(Clone)]
+pub(crate) enum FstBytes {
+    /// Built in this process.
+    Owned(Vec<u8>),
+    /// A byte range of a memory-mapped index file.
+    Mapped(std::sync::Arc<memmap2::Mmap>, std::ops::Range<usize>),
+}
+
+impl AsRef<[u8]> for FstBytes {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            FstBytes::Owned(v) => v,
+            FstBytes::Mapped(m, r) => &m[r.clone()],
+        }
+    }
+}
+
+impl std::fmt::Debug for FstBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FstBytes::Owned(v) => write!(f, "Owned({} bytes)", v.len()),
+            FstBytes::Mapped(_, r) => write!(f, "Mapped({} bytes)", r.len()),
+        }
+    }
+}
+
 /// Folded name → postings, built once, read-only afterwards.
 #[derive(Debug)]
 pub struct NameIndex {
-    map: Map<Vec<u8>>,
+    map: Map<FstBytes>,
     offsets: Vec<u32>,
     postings: Vec<Posting>,
 }
@@ -89,12 +117,31 @@ impl NameIndex {
             postings.push(*posting);
         }
         offsets.push(postings.len() as u32);
-        let map = builder.into_map();
+        let map = Map::new(FstBytes::Owned(builder.into_inner().expect("in-memory fst"))).expect("fst just built");
         NameIndex {
             map,
             offsets,
             postings,
         }
+    }
+
+    /// Assembles an index from its stored parts, checking that they agree: the fst
+    /// must parse, its values must be key ordinals, offsets must be non-decreasing and
+    /// end at the postings' length.
+    pub(crate) fn from_raw(fst: FstBytes, offsets: Vec<u32>, postings: Vec<Posting>) -> Result<Self, String> {
+        let map = Map::new(fst).map_err(|e| format!("name automaton: {e}"))?;
+        if offsets.len() != map.len() + 1 {
+            return Err(format!("{} name keys but {} offsets", map.len(), offsets.len()));
+        }
+        if offsets.first() != Some(&0) || *offsets.last().unwrap() as usize != postings.len() || offsets.windows(2).any(|w| w[0] > w[1]) {
+            return Err("name posting offsets are out of order or out of range".into());
+        }
+        Ok(NameIndex { map, offsets, postings })
+    }
+
+    /// The stored parts: automaton bytes, offsets, postings (for the index writer).
+    pub(crate) fn raw_parts(&self) -> (&[u8], &[u32], &[Posting]) {
+        (self.map.as_fst().as_bytes(), &self.offsets, &self.postings)
     }
 
     /// Number of distinct folded names.
@@ -125,8 +172,13 @@ impl NameIndex {
     /// token by token (shortest first). Stops after `max_tokens` tokens or when no key
     /// continues. Tokens separated by more than a space or a hyphen-like gap in the text
     /// are still joined; the caller decides which gaps a name may span.
-    pub fn prefix_matches(&self, tokens: &[Token], start: usize, max_tokens: usize) -> Vec<PrefixMatch> {
-        let fst: &Fst<Vec<u8>> = self.map.as_fst();
+    pub fn prefix_matches(
+        &self,
+        tokens: &[Token],
+        start: usize,
+        max_tokens: usize,
+    ) -> Vec<PrefixMatch> {
+        let fst: &Fst<FstBytes> = self.map.as_fst();
         let mut node: Node = fst.root();
         let mut out = Output::zero();
         let mut found = Vec::new();
@@ -162,7 +214,12 @@ impl NameIndex {
     }
 }
 
-fn step<'f>(fst: &'f Fst<Vec<u8>>, node: Node<'f>, out: Output, byte: u8) -> Option<(Node<'f>, Output)> {
+fn step<'f>(
+    fst: &'f Fst<FstBytes>,
+    node: Node<'f>,
+    out: Output,
+    byte: u8,
+) -> Option<(Node<'f>, Output)> {
     let i = node.find_input(byte)?;
     let t = node.transition(i);
     Some((fst.node(t.addr), out.cat(t.out)))

@@ -151,7 +151,7 @@ pub fn prior(p: &Place) -> f64 {
             };
             0.3 * ((p.population as f64) + 10.0).log10() + seat
         }
-        PlaceKind::District => 0.2 * ((p.population as f64) + 10.0).log10(),
+        PlaceKind::District | PlaceKind::Feature => 0.2 * ((p.population as f64) + 10.0).log10(),
     }
 }
 

@@ -1,0 +1,390 @@
+//! `mentionmap gazetteer build` and `mentionmap gazetteer info`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::{Args, Subcommand};
+use mentionmap::gazetteer::builder::{BuildMeta, Filters, GazetteerBuilder};
+use mentionmap::gazetteer::geonames_dump::{class_of_kind, Lines};
+use mentionmap::gazetteer::{index_file, user_places};
+use mentionmap::{Error, Place};
+
+#[derive(Debug, Args)]
+pub struct GazetteerArgs {
+    #[command(subcommand)]
+    pub command: GazetteerCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GazetteerCommand {
+    /// Build a gazetteer index (.gaz) from GeoNames dumps, mentionmap TSV and your own places.
+    #[command(
+        after_help = "Sources merge in this order: --bundled, --tsv, --geonames, --csv, --geojson; a later \
+record with an id already present adds its names to it, new ids are added. Then --alternate-names, --admin1, \
+--country-info and --hierarchy attach names and codes to the places present. Filters apply to GeoNames dump rows \
+and alternate names only.\n\nExamples:\n  mentionmap gazetteer build --geonames allCountries.zip --alternate-names alternateNamesV2.txt \\\n      \
+--admin1 admin1CodesASCII.txt --countries countryInfo.txt -o geonames.gaz\n  mentionmap gazetteer build --geonames SY.txt \
+--feature-classes P,A --languages en,ar -o sy.gaz\n  mentionmap gazetteer build --bundled --geonames ../shared/gazetteer/SY-whosonfirst.geonames.txt -o default+sy.gaz\n  \
+mentionmap gazetteer build --csv my-places.csv -o mine.gaz\n  mentionmap --gazetteer default+sy.gaz map article.txt"
+    )]
+    Build(BuildArgs),
+    /// Show what a gazetteer holds: counts by feature class and country, sources, build date, attribution.
+    #[command(after_help = "Example:\n  mentionmap gazetteer info geonames.gaz")]
+    Info(InfoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Write the index here (conventionally NAME.gaz).
+    #[arg(short, long, value_name = "PATH")]
+    pub output: PathBuf,
+    /// Start from the bundled default gazetteer.
+    #[arg(long)]
+    pub bundled: bool,
+    /// A mentionmap TSV gazetteer (gzip or plain), e.g. gazetteer/default.tsv.gz.
+    #[arg(long, value_name = "FILE")]
+    pub tsv: Vec<PathBuf>,
+    /// A GeoNames main-table dump: allCountries.txt, allCountries.zip, XX.txt, cities500.txt (plain, gzip or zip).
+    #[arg(long, value_name = "FILE")]
+    pub geonames: Vec<PathBuf>,
+    /// GeoNames alternateNamesV2.txt (replaces the dumps' alternatenames column, with languages).
+    #[arg(long, value_name = "FILE")]
+    pub alternate_names: Vec<PathBuf>,
+    /// GeoNames admin1CodesASCII.txt: names for admin1 codes.
+    #[arg(long, value_name = "FILE")]
+    pub admin1: Option<PathBuf>,
+    /// Keep only these countries (ISO codes, comma-separated: SY,IQ); given an existing
+    /// file instead, reads it as GeoNames countryInfo.txt.
+    #[arg(long, value_name = "CODES|FILE")]
+    pub countries: Option<String>,
+    /// GeoNames countryInfo.txt: names for country codes.
+    #[arg(long, value_name = "FILE")]
+    pub country_info: Option<PathBuf>,
+    /// GeoNames hierarchy.txt: fills missing admin1 codes from ADM parents.
+    #[arg(long, value_name = "FILE")]
+    pub hierarchy: Option<PathBuf>,
+    /// Your own places as CSV: name, alt_names, lat, lon, kind, country [, id, population, admin1].
+    #[arg(long, value_name = "FILE")]
+    pub csv: Vec<PathBuf>,
+    /// Your own places as a GeoJSON FeatureCollection of points (same property names as the CSV).
+    #[arg(long, value_name = "FILE")]
+    pub geojson: Vec<PathBuf>,
+    /// Keep only these GeoNames feature classes (comma-separated: P,A,H,L,R,S,T,U,V).
+    #[arg(long, value_delimiter = ',', value_name = "CLASSES")]
+    pub feature_classes: Option<Vec<String>>,
+    /// Keep only GeoNames rows with at least this population.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub min_population: u64,
+    /// Keep only alternate names in these languages (comma-separated ISO 639: en,ar; `abbr` for abbreviations).
+    #[arg(long, value_delimiter = ',', value_name = "LANGS")]
+    pub languages: Option<Vec<String>>,
+}
+
+#[derive(Debug, Args)]
+pub struct InfoArgs {
+    /// A gazetteer index (.gaz) or TSV.
+    pub file: PathBuf,
+    /// Show every country instead of the 20 largest.
+    #[arg(long)]
+    pub all: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: &GazetteerArgs) -> Result<i32, Error> {
+    match &args.command {
+        GazetteerCommand::Build(a) => build(a),
+        GazetteerCommand::Info(a) => info(a),
+    }
+}
+
+fn usage(message: String) -> Error {
+    Error::BadInput {
+        source_name: "gazetteer build".into(),
+        message,
+    }
+}
+
+/// The process's peak resident set size in bytes (Linux), when known.
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+fn build(a: &BuildArgs) -> Result<i32, Error> {
+    let start = Instant::now();
+    let (country_filter, country_info) = match &a.countries {
+        Some(v) if Path::new(v).is_file() => (None, Some(PathBuf::from(v))),
+        Some(v) => (
+            Some(
+                v.split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+            ),
+            None,
+        ),
+        None => (None, None),
+    };
+    let country_info = a.country_info.clone().or(country_info);
+    if !a.bundled
+        && a.tsv.is_empty()
+        && a.geonames.is_empty()
+        && a.csv.is_empty()
+        && a.geojson.is_empty()
+    {
+        return Err(usage(
+            "no places to build from: give --geonames, --tsv, --csv, --geojson or --bundled".into(),
+        ));
+    }
+    let filters = Filters {
+        feature_classes: a.feature_classes.clone(),
+        min_population: a.min_population,
+        countries: country_filter,
+        languages: a.languages.clone(),
+    };
+    let mut b = GazetteerBuilder::new(filters);
+    let step = |what: &str, b: &GazetteerBuilder| {
+        eprintln!(
+            "mentionmap: {what}: {} places ({:.1} s)",
+            b.len(),
+            start.elapsed().as_secs_f64()
+        );
+    };
+    if a.bundled {
+        b.add_bundled()?;
+        step("bundled default", &b);
+    }
+    for p in &a.tsv {
+        b.add_tsv(Lines::open(p)?)?;
+        step(&p.display().to_string(), &b);
+    }
+    for p in &a.geonames {
+        b.add_geonames(p, a.alternate_names.is_empty())?;
+        step(&p.display().to_string(), &b);
+    }
+    for p in &a.csv {
+        user_places::add_csv(&mut b, p)?;
+        step(&p.display().to_string(), &b);
+    }
+    for p in &a.geojson {
+        user_places::add_geojson(&mut b, p)?;
+        step(&p.display().to_string(), &b);
+    }
+    for p in &a.alternate_names {
+        b.add_alternate_names(p)?;
+        step(&p.display().to_string(), &b);
+    }
+    if let Some(p) = &a.admin1 {
+        b.add_admin1_codes(p)?;
+    }
+    if let Some(p) = &country_info {
+        b.add_country_info(p)?;
+    }
+    if let Some(p) = &a.hierarchy {
+        b.add_hierarchy(p)?;
+    }
+    if b.is_empty() {
+        return Err(usage("the filters left no places".into()));
+    }
+    let built = b.finish();
+    step("names folded and indexed", &GazetteerBuilder::default());
+    let summary = index_file::write(&a.output, &built)?;
+    eprintln!(
+        "mentionmap: wrote {}: {} places, {} names, {} postings, {:.1} MB in {:.1} s (peak RSS {})",
+        a.output.display(),
+        summary.places,
+        summary.names,
+        summary.postings,
+        summary.bytes as f64 / 1e6,
+        start.elapsed().as_secs_f64(),
+        peak_rss().map_or("unknown".into(), |b| format!("{:.0} MB", b as f64 / 1e6))
+    );
+    Ok(0)
+}
+
+fn class_name(c: u8) -> &'static str {
+    match c {
+        b'A' => "A country, state, region",
+        b'H' => "H stream, lake, sea",
+        b'L' => "L parks, area, continent",
+        b'P' => "P city, village",
+        b'R' => "R road, railroad",
+        b'S' => "S spot, building, farm",
+        b'T' => "T mountain, hill, rock",
+        b'U' => "U undersea",
+        b'V' => "V forest, heath",
+        _ => "? unclassified",
+    }
+}
+
+struct Summary {
+    format: String,
+    bytes: u64,
+    meta: BuildMeta,
+    places: Vec<Place>,
+    classes: Vec<u8>,
+    names: usize,
+    postings: usize,
+}
+
+fn load_summary(path: &Path) -> Result<Summary, Error> {
+    let mut magic = [0u8; 6];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut magic))
+        .map_err(|source| Error::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+    if index_file::is_index(&magic[..n]) {
+        let i = index_file::info(path)?;
+        return Ok(Summary {
+            format: format!("mentionmap index, format version {}", i.format_version),
+            bytes: i.bytes,
+            meta: i.meta,
+            places: i.places,
+            classes: i.classes,
+            names: i.names,
+            postings: i.postings,
+        });
+    }
+    let mut b = GazetteerBuilder::default();
+    b.add_tsv(Lines::open(path)?)?;
+    let built = b.finish();
+    let (offsets, postings) = built.name_counts();
+    let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let classes = built.places.iter().map(|p| class_of_kind(p.kind)).collect();
+    Ok(Summary {
+        format: "mentionmap TSV".into(),
+        bytes,
+        meta: BuildMeta {
+            built_at: String::new(),
+            ..built.meta
+        },
+        names: offsets,
+        postings,
+        places: built.places,
+        classes,
+    })
+}
+
+fn info(a: &InfoArgs) -> Result<i32, Error> {
+    let s = load_summary(&a.file)?;
+    let mut by_class: BTreeMap<u8, u64> = BTreeMap::new();
+    let mut by_kind: BTreeMap<String, u64> = BTreeMap::new();
+    let mut by_country: BTreeMap<&str, u64> = BTreeMap::new();
+    for (p, c) in s.places.iter().zip(&s.classes) {
+        *by_class.entry(*c).or_default() += 1;
+        *by_kind
+            .entry(format!("{:?}", p.kind).to_lowercase())
+            .or_default() += 1;
+        *by_country.entry(p.country_code.as_str()).or_default() += 1;
+    }
+    let mut countries: Vec<(&str, u64)> = by_country.into_iter().collect();
+    countries.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(y.0)));
+    let country_name = |cc: &str| -> String {
+        if cc.is_empty() {
+            "(none)".into()
+        } else {
+            s.meta.country_names.get(cc).cloned().unwrap_or_default()
+        }
+    };
+    if a.json {
+        let v = serde_json::json!({
+            "file": a.file.display().to_string(),
+            "format": s.format,
+            "bytes": s.bytes,
+            "places": s.places.len(),
+            "names": s.names,
+            "postings": s.postings,
+            "by_feature_class": by_class.iter().map(|(c, n)| ((*c as char).to_string(), *n)).collect::<BTreeMap<_, _>>(),
+            "by_kind": by_kind,
+            "by_country": countries.iter().map(|(c, n)| serde_json::json!({"country": c, "name": country_name(c), "places": n})).collect::<Vec<_>>(),
+            "meta": s.meta,
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&v).map_err(|e| Error::Output(e.to_string()))?
+        );
+        return Ok(0);
+    }
+    println!("file        {}", a.file.display());
+    println!("format      {} ({:.1} MB)", s.format, s.bytes as f64 / 1e6);
+    if !s.meta.built_at.is_empty() {
+        println!("built       {} by {}", s.meta.built_at, s.meta.built_by);
+    }
+    println!("places      {}", s.places.len());
+    println!(
+        "names       {} distinct folded names, {} postings",
+        s.names, s.postings
+    );
+    println!("\nsources");
+    for r in &s.meta.sources {
+        println!(
+            "  {:<16} {}  ({} rows: {} added, {} merged, {} skipped)",
+            r.kind, r.path, r.rows, r.added, r.merged, r.skipped
+        );
+    }
+    let f = &s.meta.filters;
+    if f.feature_classes.is_some()
+        || f.min_population > 0
+        || f.countries.is_some()
+        || f.languages.is_some()
+    {
+        println!("\nfilters");
+        if let Some(c) = &f.feature_classes {
+            println!("  feature classes  {}", c.join(","));
+        }
+        if f.min_population > 0 {
+            println!("  min population   {}", f.min_population);
+        }
+        if let Some(c) = &f.countries {
+            println!("  countries        {}", c.join(","));
+        }
+        if let Some(l) = &f.languages {
+            println!("  languages        {}", l.join(","));
+        }
+    }
+    println!("\nby feature class");
+    for (c, n) in &by_class {
+        println!("  {:<28} {:>10}", class_name(*c), n);
+    }
+    println!("\nby kind");
+    for (k, n) in &by_kind {
+        println!("  {:<28} {:>10}", k, n);
+    }
+    let shown = if a.all {
+        countries.len()
+    } else {
+        countries.len().min(20)
+    };
+    println!(
+        "\nby country ({} countries{})",
+        countries.len(),
+        if shown < countries.len() {
+            ", largest 20; --all for every one"
+        } else {
+            ""
+        }
+    );
+    for (cc, n) in &countries[..shown] {
+        println!(
+            "  {:<3} {:<24} {:>10}",
+            if cc.is_empty() { "--" } else { cc },
+            country_name(cc),
+            n
+        );
+    }
+    if !s.meta.admin1_names.is_empty() {
+        println!("\nadmin1 codes named: {}", s.meta.admin1_names.len());
+    }
+    println!("\nattribution");
+    for line in &s.meta.attribution {
+        println!("  {line}");
+    }
+    Ok(0)
+}
