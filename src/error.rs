@@ -33,16 +33,26 @@ pub enum Error {
     /// Writing output failed.
     #[error("cannot write output: {0}")]
     Output(String),
+    /// Fetching a URL failed: DNS, connection, timeout, HTTP status, content type,
+    /// size.
+    #[error("cannot fetch {url}: {message}")]
+    Network {
+        /// The URL as given.
+        url: String,
+        /// What went wrong.
+        message: String,
+    },
 }
 
 impl Error {
     /// The process exit code for this error: 2 is reserved for usage errors (clap),
-    /// 3 input, 4 gazetteer, 5 output.
+    /// 3 input, 4 gazetteer, 5 output, 7 network.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Io { .. } | Error::BadInput { .. } => 3,
             Error::Gazetteer { .. } => 4,
             Error::Output(_) => 5,
+            Error::Network { .. } => 7,
         }
     }
 }

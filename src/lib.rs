@@ -28,6 +28,10 @@
 //!   the northern edge of Aleppo".
 //! * [`pipeline::Mapper`] runs the stages for one text and groups mentions by place;
 //!   [`output`] writes the result.
+//! * Inputs: [`source`] turns a file, standard input, an HTML page ([`html`]: main-text
+//!   extraction) or a URL ([`fetch`]) into the text to map, dropping trailing
+//!   cookie/consent boilerplate ([`boilerplate`]); [`batch`] maps JSONL files and
+//!   directories in parallel with streamed input and output.
 //!
 //! ## Example
 //!
@@ -49,14 +53,19 @@
 //! (<https://www.geonames.org>), licensed CC BY 4.0; see `gazetteer/README.md`.
 #![deny(missing_docs)]
 
+pub mod batch;
+pub mod boilerplate;
 pub mod error;
+pub mod fetch;
 pub mod eval;
 pub mod gazetteer;
 pub mod geodesy;
+pub mod html;
 pub mod input;
 pub mod output;
 pub mod pipeline;
 pub mod resolve;
+pub mod source;
 pub mod spot;
 pub mod text;
 

@@ -39,6 +39,14 @@ pub struct Metadata {
     pub source: Option<String>,
     /// Document id in a batch.
     pub doc: Option<String>,
+    /// The page's title, for HTML input.
+    pub title: Option<String>,
+    /// When the source was fetched, RFC 3339 UTC, for URLs.
+    pub fetched_at: Option<String>,
+    /// What was done to the input before mapping, in order (e.g.
+    /// "html-main-text", "boilerplate-filter: removed 2 trailing paragraphs");
+    /// mention offsets refer to the text after these steps.
+    pub preprocessing: Vec<String>,
 }
 
 /// One place as a GeoJSON Feature.
@@ -124,6 +132,9 @@ pub fn metadata(gazetteer: &Gazetteer, meta: &Metadata, layers: &[Layer]) -> Jso
         "generator": concat!("mentionmap ", env!("CARGO_PKG_VERSION")),
         "source": meta.source,
         "doc": meta.doc,
+        "title": meta.title,
+        "fetched_at": meta.fetched_at,
+        "preprocessing": meta.preprocessing,
         "gazetteer": gazetteer.source(),
         "attribution": attribution,
         "layers": layers.iter().map(|l| l.as_str()).collect::<Vec<_>>(),

@@ -11,6 +11,7 @@ use mentionmap::output::{self, Format, Metadata};
 use mentionmap::pipeline::{MappedDocument, Mapper};
 use mentionmap::{Error, Gazetteer, Layer};
 
+mod batch;
 mod eval;
 mod gazetteer;
 mod explain;
@@ -36,10 +37,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Map the places in text files (or standard input) to GeoJSON.
-    #[command(
-        after_help = "Examples:\n  mentionmap map ../shared/examples/aleppo-2016.txt -o aleppo.geojson\n  mentionmap map a.txt b.txt --format geojsonseq\n  echo 'Talks in Geneva and Aleppo' | mentionmap map --layers cities"
-    )]
+    /// Map the places in text or HTML files, web pages (URLs), standard input, or a
+    /// batch (a directory or a JSONL file) to GeoJSON.
+    #[command(after_help = MAP_HELP)]
     Map(MapArgs),
     /// Show the ranked gazetteer candidates for one name.
     #[command(after_help = "Example:\n  mentionmap resolve \"Washington\" --limit 5")]
@@ -67,11 +67,81 @@ pub enum FormatArg {
     Csv,
 }
 
+/// `map --help` epilogue: inputs, batch outputs and exit codes.
+const MAP_HELP: &str = "Inputs:
+  FILE.txt             plain text; trailing cookie/consent/subscribe/share paragraphs and
+                       stray 1-2 character lines are dropped first (--keep-boilerplate keeps them)
+  FILE.html, FILE.htm  the page's main text is extracted (navigation, scripts, footers,
+                       cookie banners, share bars and related-links lists dropped)
+  http(s)://URL        fetched (redirects <= 5, --timeout, --max-fetch-bytes), then as HTML
+                       (or as text for text/plain); other content types are an error
+  -  or nothing        standard input; --input html extracts it as HTML
+  DIR/                 batch: every .txt/.html/.htm below DIR, recursively
+  --jsonl FILE         batch: one {\"id\", \"text\"|\"html\"|\"url\"} object per line
+Mention offsets refer to the text that was mapped (after extraction and filtering); the
+GeoJSON metadata records the source, the page title, the fetch time and those steps.
+
+Batch output (documents mapped in parallel, --threads):
+  --out-dir DIR        one file per document: DIR/<id>.geojson (.geojsons, .csv by --format)
+  --format geojson     one FeatureCollection to -o or stdout; each feature has a `doc` property
+  --format geojsonseq  GeoJSON text sequence (RFC 8142), one Feature per record, with `doc`
+  --format csv         one CSV with a `doc` column
+  A bad document (invalid JSON line, unreadable file, failed URL) is reported with its line
+  number or path and the others still come out. A progress bar shows on a terminal; a
+  summary line (documents, places, errors, seconds, MB/s) ends the run on stderr.
+
+Exit codes:
+  0 success   2 usage   3 input unreadable or invalid   4 gazetteer   5 output
+  6 empty input (an empty collection was written)   7 network (DNS, timeout, HTTP 4xx/5xx,
+  not HTML or text, body too large)   8 some documents of a batch failed
+
+Examples:
+  mentionmap map ../shared/examples/aleppo-2016.txt -o aleppo.geojson
+  mentionmap map https://example.org/news/story.html
+  mentionmap map saved-page.html --format csv
+  mentionmap map a.txt b.txt --format geojsonseq
+  echo 'Talks in Geneva and Aleppo' | mentionmap map --layers cities
+  mentionmap map --jsonl docs.jsonl --out-dir places/
+  mentionmap map corpus/ --format geojsonseq > places.geojsons";
+
+/// How to read FILE arguments and standard input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputArg {
+    /// HTML for .html/.htm files and text/html pages, plain text otherwise.
+    Auto,
+    /// Everything is plain text.
+    Text,
+    /// Everything is HTML: extract the main text first.
+    Html,
+}
+
 #[derive(Debug, Args)]
 pub struct MapArgs {
-    /// Text files to map; `-` or nothing reads standard input.
+    /// Text or HTML files, http(s) URLs, or one directory (batch); `-` or nothing reads
+    /// standard input.
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// Batch: map the documents of this JSONL file, one {"id", "text"|"html"|"url"} per line.
+    #[arg(long, value_name = "FILE", conflicts_with = "files")]
+    pub jsonl: Option<PathBuf>,
+    /// Batch: write one file per document into this directory.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["output", "split_layers"])]
+    pub out_dir: Option<PathBuf>,
+    /// Batch: worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// How to read files and standard input.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub input: InputArg,
+    /// Keep trailing cookie/consent/subscribe/share paragraphs of plain text.
+    #[arg(long)]
+    pub keep_boilerplate: bool,
+    /// Seconds allowed for fetching one URL.
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    pub timeout: f64,
+    /// Refuse web pages larger than this many bytes (after decompression).
+    #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
+    pub max_fetch_bytes: u64,
     /// Write here instead of standard output.
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
@@ -169,6 +239,47 @@ fn map(gazetteer: Arc<Gazetteer>, args: MapArgs) -> Result<i32, Error> {
         FormatArg::Csv => Format::Csv,
     };
 
+    let prepare = mentionmap::source::PrepareOptions {
+        boilerplate_filter: !args.keep_boilerplate,
+        html: match args.input {
+            InputArg::Auto => None,
+            InputArg::Text => Some(false),
+            InputArg::Html => Some(true),
+        },
+        max_bytes: args.max_bytes,
+    };
+    let fetch = mentionmap::fetch::FetchOptions {
+        timeout: std::time::Duration::from_secs_f64(args.timeout.max(0.001)),
+        connect_timeout: std::time::Duration::from_secs_f64(args.timeout.clamp(0.001, 10.0)),
+        max_bytes: args.max_fetch_bytes,
+        ..Default::default()
+    };
+    let batch_source = match (&args.jsonl, args.files.as_slice()) {
+        (Some(j), _) => Some(batch::BatchSource::Jsonl(j.clone())),
+        (None, [d]) if d.is_dir() => Some(batch::BatchSource::Dir(d.clone())),
+        _ => None,
+    };
+    if let Some(src) = batch_source {
+        let cfg = batch::BatchConfig {
+            mapper: &mapper,
+            gazetteer: &gazetteer,
+            layers,
+            format,
+            out_dir: args.out_dir.clone(),
+            output: args.output.clone(),
+            threads: args.threads,
+            prepare,
+            fetch,
+        };
+        return batch::run(cfg, src);
+    }
+    if args.out_dir.is_some() {
+        return Err(Error::BadInput {
+            source_name: "--out-dir".into(),
+            message: "is for batches: give a directory or --jsonl FILE".into(),
+        });
+    }
+
     let stdin = args.files.is_empty() || args.files.iter().any(|f| f.as_os_str() == "-");
     if stdin && std::io::stdin().is_terminal() {
         eprintln!("mentionmap: reading text from standard input (end with Ctrl-D); see --help");
@@ -181,20 +292,39 @@ fn map(gazetteer: Arc<Gazetteer>, args: MapArgs) -> Result<i32, Error> {
             .map(|f| (f.as_os_str() != "-").then(|| f.clone()))
             .collect()
     };
-    // Read every input first: a bad one stops the run before any output is written.
+    // Read (fetch, extract) every input first: a bad one stops the run before any
+    // output is written.
+    use mentionmap::source::Input;
+    let url_of = |p: &PathBuf| {
+        p.to_str()
+            .filter(|s| mentionmap::fetch::is_url(s))
+            .map(str::to_string)
+    };
+    let fetcher = if sources.iter().flatten().any(|p| url_of(p).is_some()) {
+        Some(mentionmap::fetch::Fetcher::new(fetch)?)
+    } else {
+        None
+    };
     let mut docs: Vec<(String, String)> = Vec::new();
+    let mut metas: Vec<Metadata> = Vec::new();
     for src in &sources {
-        let (name, text) = match src {
-            Some(path) => (
-                path.display().to_string(),
-                mentionmap::input::read_file(path, args.max_bytes)?,
-            ),
-            None => (
-                "stdin".to_string(),
-                mentionmap::input::read_capped(std::io::stdin().lock(), "stdin", args.max_bytes)?,
-            ),
+        let input = match src {
+            Some(path) => match url_of(path) {
+                Some(url) => Input::Url(url),
+                None => Input::File(path.clone()),
+            },
+            None => Input::Text {
+                name: "stdin".to_string(),
+                text: mentionmap::input::read_capped(
+                    std::io::stdin().lock(),
+                    "stdin",
+                    args.max_bytes,
+                )?,
+            },
         };
-        docs.push((name, text));
+        let p = mentionmap::source::prepare(input, fetcher.as_ref(), &prepare)?;
+        docs.push((p.meta.source.clone().unwrap_or_default(), p.text));
+        metas.push(p.meta);
     }
     let empty = docs.iter().all(|(_, t)| t.trim().is_empty());
 
@@ -207,14 +337,26 @@ fn map(gazetteer: Arc<Gazetteer>, args: MapArgs) -> Result<i32, Error> {
         mapped.push((name.clone(), doc));
     }
     let combined = combine(&mapped);
-    let meta = Metadata {
-        source: Some(
-            docs.iter()
-                .map(|d| d.0.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        ),
-        doc: None,
+    let meta = if metas.len() == 1 {
+        metas.remove(0)
+    } else {
+        let mut preprocessing: Vec<String> = Vec::new();
+        for m in &metas {
+            for step in &m.preprocessing {
+                let step = format!("{}: {step}", m.source.as_deref().unwrap_or(""));
+                preprocessing.push(step);
+            }
+        }
+        Metadata {
+            source: Some(
+                docs.iter()
+                    .map(|d| d.0.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            preprocessing,
+            ..Default::default()
+        }
     };
 
     match (&args.output, args.split_layers) {

@@ -1,0 +1,235 @@
+//! Dropping page boilerplate that survives copy-and-paste: cookie and consent
+//! notices, "subscribe to our newsletter", share prompts, copyright lines, and stray
+//! one- or two-character lines left over from page furniture.
+//!
+//! [`strip_trailing`] removes such paragraphs from the *end* of a plain text and
+//! returns a prefix of it, so byte and character offsets into the kept text are the
+//! same as into the original. [`is_boilerplate`] judges one paragraph; the HTML
+//! extractor ([`crate::html`]) uses it on its blocks too.
+//!
+//! A paragraph is boilerplate when it holds a strong phrase ("we use cookies", "all
+//! rights reserved", "privacy policy", ...) and is not long, or when at least two
+//! weaker keywords (cookies, consent, accept, subscribe, newsletter, ...) make up a
+//! dense share of its words.
+
+/// Phrases that on their own mark a short paragraph as boilerplate.
+const STRONG: &[&str] = &[
+    "we use cookies",
+    "use cookies",
+    "uses cookies",
+    "cookie policy",
+    "cookie settings",
+    "cookie preferences",
+    "accept cookies",
+    "accept all",
+    "manage settings",
+    "manage preferences",
+    "privacy policy",
+    "terms of use",
+    "terms of service",
+    "terms and conditions",
+    "all rights reserved",
+    "subscribe to our newsletter",
+    "sign up for our newsletter",
+    "sign up for the",
+    "share this article",
+    "share this story",
+    "follow us on",
+    "by continuing to use",
+    "you accept these cookies",
+    "consent to the use",
+    "enable javascript",
+    "skip to main content",
+    "copyright ©",
+    "© copyright",
+];
+
+/// Words that mark boilerplate when several of them are dense in a paragraph.
+const WEAK: &[&str] = &[
+    "cookie",
+    "cookies",
+    "consent",
+    "privacy",
+    "accept",
+    "subscribe",
+    "subscribers",
+    "subscription",
+    "newsletter",
+    "newsletters",
+    "advertising",
+    "advertisement",
+    "personalized",
+    "personalised",
+    "partners",
+    "settings",
+    "preferences",
+    "share",
+    "facebook",
+    "twitter",
+    "whatsapp",
+    "linkedin",
+    "email",
+    "copyright",
+    "©",
+    "reserved",
+    "inbox",
+    "login",
+    "log",
+    "sign",
+    "tracking",
+    "browser",
+];
+
+/// The longest paragraph (in words) a strong phrase alone can condemn.
+const STRONG_MAX_WORDS: usize = 120;
+
+/// What [`strip_trailing`] removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stripped {
+    /// Paragraphs (non-empty lines) removed.
+    pub paragraphs: usize,
+    /// Bytes removed from the end, whitespace included.
+    pub bytes: usize,
+}
+
+/// True when `paragraph` reads as cookie/consent/subscribe/share/copyright
+/// boilerplate rather than article text.
+pub fn is_boilerplate(paragraph: &str) -> bool {
+    let lower = paragraph.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '©'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.is_empty() {
+        return false;
+    }
+    if words.len() <= STRONG_MAX_WORDS && STRONG.iter().any(|p| lower.contains(p)) {
+        return true;
+    }
+    let hits = words.iter().filter(|w| WEAK.contains(w)).count();
+    let distinct = WEAK
+        .iter()
+        .filter(|k| words.iter().any(|w| w == *k))
+        .count();
+    // At least two different keywords, and one keyword in every twelve words.
+    distinct >= 2 && hits * 12 >= words.len()
+}
+
+/// True for a stray line of one or two characters (a lone "f", "|", "»").
+pub fn is_stray(line: &str) -> bool {
+    let n = line.trim().chars().count();
+    (1..=2).contains(&n)
+}
+
+/// Removes trailing boilerplate paragraphs and stray short lines from `text`.
+///
+/// Works backwards over non-empty lines and stops at the first that is article
+/// text. The result is a prefix of `text` (trailing whitespace of the kept part is
+/// kept), so offsets into it are offsets into `text`.
+pub fn strip_trailing(text: &str) -> (&str, Stripped) {
+    let mut cut = text.len();
+    let mut paragraphs = 0;
+    loop {
+        let head = &text[..cut];
+        let body_end = head.trim_end().len();
+        if body_end == 0 {
+            break;
+        }
+        let line_start = head[..body_end].rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let line = &head[line_start..body_end];
+        if is_boilerplate(line) || is_stray(line) {
+            cut = line_start;
+            paragraphs += 1;
+        } else {
+            // Keep the line's own end-of-line, drop only what followed it.
+            let keep = head[body_end..]
+                .find('\n')
+                .map(|i| body_end + i + 1)
+                .unwrap_or(body_end);
+            if paragraphs > 0 {
+                cut = keep.min(cut);
+            }
+            break;
+        }
+    }
+    if paragraphs == 0 {
+        return (text, Stripped::default());
+    }
+    let kept = &text[..cut];
+    (
+        kept,
+        Stripped {
+            paragraphs,
+            bytes: text.len() - kept.len(),
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COOKIE: &str = "We and our partners use cookies to understand how you use our site, improve your experience and serve you personalized content and advertising. Read about how we use cookies in our cookie policy and how you can control them by clicking Manage Settings. By continuing to use this site, you accept these cookies.";
+
+    #[test]
+    fn judges_paragraphs() {
+        assert!(is_boilerplate(COOKIE));
+        assert!(is_boilerplate(
+            "© 2016 The Example Post. All rights reserved."
+        ));
+        assert!(is_boilerplate(
+            "Subscribe to our newsletter for the latest news in your inbox."
+        ));
+        assert!(is_boilerplate("Share on Facebook Share on Twitter Email"));
+        assert!(!is_boilerplate(
+            "Aleppo, Syria's largest city and former commercial center, has been fiercely contested since 2012."
+        ));
+        // An article about privacy is not boilerplate by one word.
+        assert!(!is_boilerplate(
+            "Regulators in Brussels said the company broke privacy rules when it moved data of users in Ireland to servers in Virginia and California last year."
+        ));
+        assert!(!is_boilerplate(""));
+    }
+
+    #[test]
+    fn strips_the_seed_ending_and_keeps_a_prefix() {
+        let text = format!("Fighting in Aleppo.\n\nThe quarter of Aleppo is old.\n\nf\n\n{COOKIE}");
+        let (kept, s) = strip_trailing(&text);
+        assert_eq!(
+            kept,
+            "Fighting in Aleppo.\n\nThe quarter of Aleppo is old.\n"
+        );
+        assert!(text.starts_with(kept));
+        assert_eq!(s.paragraphs, 2);
+        assert_eq!(s.bytes, text.len() - kept.len());
+    }
+
+    #[test]
+    fn leaves_clean_text_alone() {
+        for t in [
+            "",
+            "\n\n",
+            "Talks in Geneva.",
+            "Talks in Geneva.\n",
+            "A\n\nTalks in Geneva.",
+        ] {
+            let (kept, s) = strip_trailing(t);
+            assert_eq!(kept, t);
+            assert_eq!(s, Stripped::default());
+        }
+        // Boilerplate in the middle stays: only the end is trimmed.
+        let t = "Talks in Geneva.\n\nSubscribe to our newsletter.\n\nTalks in Paris.";
+        assert_eq!(strip_trailing(t).0, t);
+    }
+
+    #[test]
+    fn stray_lines_and_all_boilerplate() {
+        assert!(is_stray(" f "));
+        assert!(is_stray("»|"));
+        assert!(!is_stray("Gaza"));
+        assert!(!is_stray(""));
+        let (kept, s) = strip_trailing("x\n\nAll rights reserved.");
+        assert_eq!(kept, "");
+        assert_eq!(s.paragraphs, 2);
+    }
+}

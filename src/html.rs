@@ -1,0 +1,519 @@
+//! Main-text extraction from news web pages, before spotting.
+//!
+//! A page is parsed with [`scraper`] (html5ever, the browser-grade HTML5 parser) and
+//! cut into text blocks (paragraphs, headings, list items, quotes, and `<div>`s that
+//! hold bare text). Then, in the manner of Readability:
+//!
+//! 1. Subtrees that are never article text are skipped outright: `script`, `style`,
+//!    `noscript`, `template`, `svg`, `nav`, `footer`, `aside`, `form`, `figure`,
+//!    `iframe`, `button`, hidden elements, ARIA roles `navigation`, `banner`,
+//!    `contentinfo`, `complementary`, `dialog`, `search`, and elements whose class or
+//!    id names cookie/consent banners, share bars, related/recommended/most-read
+//!    lists, newsletters, comments, ads, breadcrumbs, menus and sidebars.
+//! 2. Every paragraph of 25+ characters scores its parent (and half of it its
+//!    grandparent) by its length and commas; the best-scoring container is the
+//!    article body. Blocks outside it are dropped, except under siblings of it that
+//!    score at least a quarter as well (bodies split over several `<div>`s).
+//! 3. Blocks that are mostly link text (related-links lists, tag clouds), one- or
+//!    two-word furniture ("Advertisement", "Share") and leading or trailing
+//!    boilerplate paragraphs ([`crate::boilerplate::is_boilerplate`]) are dropped.
+//! 4. The headline (`og:title`, else the first `<h1>`, else `<title>`) becomes the
+//!    title; the first `<h1>` leads the text when the body does not hold it.
+//!
+//! The result is plain text, one block per paragraph separated by blank lines;
+//! mentions' offsets refer to it.
+
+use std::collections::HashMap;
+
+use ego_tree::{NodeId, NodeRef};
+use scraper::{Html, Node, Selector};
+
+use crate::boilerplate::is_boilerplate;
+
+/// The main text of a page and what was found about it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extracted {
+    /// The headline, when the page has one.
+    pub title: Option<String>,
+    /// The article text: blocks separated by blank lines.
+    pub text: String,
+    /// Text blocks kept.
+    pub blocks_kept: usize,
+    /// Text blocks dropped as navigation, links or boilerplate (skipped subtrees
+    /// not counted).
+    pub blocks_dropped: usize,
+}
+
+/// Elements whose whole subtree is never article text.
+const SKIP_TAGS: &[&str] = &[
+    "head", "script", "style", "noscript", "template", "svg", "math", "canvas", "iframe", "object",
+    "embed", "video", "audio", "nav", "footer", "aside", "form", "button", "select", "input",
+    "textarea", "label", "figure", "menu", "dialog", "picture", "img",
+];
+
+/// ARIA roles of page furniture.
+const SKIP_ROLES: &[&str] = &[
+    "navigation",
+    "banner",
+    "contentinfo",
+    "complementary",
+    "dialog",
+    "alertdialog",
+    "search",
+    "menu",
+    "menubar",
+    "toolbar",
+];
+
+/// Class/id words that always mean furniture, even inside the article.
+const HARD_WORDS: &[&str] = &[
+    "cookie",
+    "cookies",
+    "consent",
+    "gdpr",
+    "cmp",
+    "onetrust",
+    "share",
+    "sharing",
+    "sharebar",
+    "social",
+    "newsletter",
+    "subscribe",
+    "subscription",
+    "signup",
+    "paywall",
+    "advert",
+    "advertisement",
+    "ad",
+    "ads",
+    "adslot",
+    "sponsored",
+    "outbrain",
+    "taboola",
+    "related",
+    "recommended",
+    "recirculation",
+    "trending",
+    "mostread",
+    "popular",
+    "comments",
+    "comment",
+    "disqus",
+    "breadcrumb",
+    "breadcrumbs",
+    "skip",
+    "toolbar",
+    "modal",
+    "popup",
+    "overlay",
+    "print",
+    "caption",
+    "credit",
+];
+
+/// Class/id words that mean furniture unless the same element also says it is the
+/// content (see [`CONTENT_WORDS`]).
+const SOFT_WORDS: &[&str] = &[
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "sidebar",
+    "rail",
+    "footer",
+    "header",
+    "masthead",
+    "banner",
+    "widget",
+    "promo",
+    "tags",
+    "topics",
+    "byline",
+    "meta",
+    "author",
+    "login",
+    "more",
+];
+
+/// Class/id words of the article body.
+const CONTENT_WORDS: &[&str] = &[
+    "article", "body", "content", "main", "story", "entry", "post", "text", "column",
+];
+
+/// Block-level elements: each starts a new text block.
+const BLOCK_TAGS: &[&str] = &[
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "body",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "header",
+    "hr",
+    "address",
+    "center",
+];
+
+#[derive(Debug)]
+struct Block {
+    text: String,
+    link_chars: usize,
+    /// The block's element and its ancestors, innermost first.
+    ancestors: Vec<NodeId>,
+    tag: String,
+}
+
+/// Extracts the main text of an HTML page.
+pub fn extract(html: &str) -> Extracted {
+    let doc = Html::parse_document(html);
+    let title = title(&doc);
+    let first_h1 = select_text(&doc, "h1");
+
+    let mut blocks = Vec::new();
+    let mut cur = Block {
+        text: String::new(),
+        link_chars: 0,
+        ancestors: Vec::new(),
+        tag: String::new(),
+    };
+    let mut path = Vec::new();
+    walk(doc.tree.root(), &mut path, false, &mut cur, &mut blocks);
+    flush(&mut cur, &path, &mut blocks);
+    for b in &mut blocks {
+        b.text = b.text.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    blocks.retain(|b| !b.text.is_empty());
+    let total = blocks.len();
+
+    // Score containers by the paragraphs they hold directly.
+    let mut score: HashMap<NodeId, f64> = HashMap::new();
+    let mut parent_of: HashMap<NodeId, NodeId> = HashMap::new();
+    for b in &blocks {
+        for w in b.ancestors.windows(2) {
+            parent_of.insert(w[0], w[1]);
+        }
+        let chars = b.text.chars().count();
+        if chars < 25 || !matches!(b.tag.as_str(), "p" | "div" | "pre" | "blockquote" | "td") {
+            continue;
+        }
+        let linkless = 1.0 - b.link_chars as f64 / chars as f64;
+        let s =
+            (1.0 + b.text.matches(',').count() as f64 + (chars as f64 / 100.0).min(3.0)) * linkless;
+        // A <p>'s container is its parent; a bare-text <div> is its own.
+        let start = if b.tag == "p" { 1 } else { 0 };
+        if let Some(&p) = b.ancestors.get(start) {
+            *score.entry(p).or_default() += s;
+        }
+        if let Some(&g) = b.ancestors.get(start + 1) {
+            *score.entry(g).or_default() += s / 2.0;
+        }
+    }
+    let best = score
+        .iter()
+        .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))
+        .map(|(&id, &s)| (id, s));
+    let keep_roots: Vec<NodeId> = match best {
+        Some((id, s)) => {
+            let mut roots = vec![id];
+            if let Some(parent) = parent_of.get(&id) {
+                roots.extend(
+                    score
+                        .iter()
+                        .filter(|(n, &ns)| {
+                            **n != id && ns >= s * 0.25 && parent_of.get(n) == Some(parent)
+                        })
+                        .map(|(&n, _)| n),
+                );
+            }
+            roots
+        }
+        None => Vec::new(),
+    };
+
+    let mut kept: Vec<&Block> = blocks
+        .iter()
+        .filter(|b| keep_roots.is_empty() || b.ancestors.iter().any(|a| keep_roots.contains(a)))
+        .filter(|b| {
+            let chars = b.text.chars().count();
+            b.link_chars * 2 <= chars
+                && (is_heading(&b.tag) || b.text.split_whitespace().count() >= 3)
+        })
+        .collect();
+    while kept.first().is_some_and(|b| is_boilerplate(&b.text)) {
+        kept.remove(0);
+    }
+    // Boilerplate at the end, and headings left with nothing under them.
+    while kept
+        .last()
+        .is_some_and(|b| is_boilerplate(&b.text) || is_heading(&b.tag))
+    {
+        kept.pop();
+    }
+    let mut parts: Vec<&str> = kept.iter().map(|b| b.text.as_str()).collect();
+    if let Some(h1) = first_h1.as_deref() {
+        if !parts.contains(&h1) {
+            parts.insert(0, h1);
+        }
+    }
+    Extracted {
+        title,
+        blocks_kept: parts.len(),
+        blocks_dropped: total.saturating_sub(kept.len()),
+        text: parts.join("\n\n"),
+    }
+}
+
+fn is_heading(tag: &str) -> bool {
+    matches!(tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+}
+
+/// The page title: `og:title`, the first `<h1>`, or `<title>`.
+pub fn title(doc: &Html) -> Option<String> {
+    let og = Selector::parse(r#"meta[property="og:title"], meta[name="twitter:title"]"#).unwrap();
+    doc.select(&og)
+        .filter_map(|m| m.value().attr("content"))
+        .map(|c| c.split_whitespace().collect::<Vec<_>>().join(" "))
+        .find(|c| !c.is_empty())
+        .or_else(|| select_text(doc, "h1"))
+        .or_else(|| select_text(doc, "title"))
+}
+
+fn select_text(doc: &Html, css: &str) -> Option<String> {
+    let sel = Selector::parse(css).unwrap();
+    doc.select(&sel)
+        .map(|e| e.text().collect::<Vec<_>>().join(" "))
+        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+        .find(|t| !t.is_empty())
+}
+
+fn walk(
+    node: NodeRef<'_, Node>,
+    path: &mut Vec<(NodeId, String)>,
+    in_link: bool,
+    cur: &mut Block,
+    out: &mut Vec<Block>,
+) {
+    match node.value() {
+        Node::Text(t) => {
+            let s: &str = t;
+            if !s.trim().is_empty() || !cur.text.is_empty() {
+                cur.text.push_str(s);
+                if in_link {
+                    cur.link_chars += s.trim().chars().count();
+                }
+            }
+        }
+        Node::Element(e) => {
+            let name = e.name();
+            if skip(node, e) {
+                return;
+            }
+            if name == "br" {
+                // Two <br>s in a row separate paragraphs; one is a space.
+                if cur.text.trim_end().ends_with('\u{E000}') {
+                    flush(cur, path, out);
+                } else {
+                    cur.text.push('\u{E000}');
+                }
+                return;
+            }
+            let block = BLOCK_TAGS.contains(&name);
+            path.push((node.id(), name.to_string()));
+            if block {
+                flush(cur, path, out);
+            }
+            let link = in_link || name == "a";
+            for child in node.children() {
+                walk(child, path, link, cur, out);
+            }
+            path.pop();
+            if block {
+                flush(cur, path, out);
+            }
+        }
+        Node::Document | Node::Fragment => {
+            for child in node.children() {
+                walk(child, path, in_link, cur, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Ends the current block (if it has text) and starts the next one inside the
+/// innermost block element on `path`.
+fn flush(cur: &mut Block, path: &[(NodeId, String)], out: &mut Vec<Block>) {
+    let text = cur.text.replace('\u{E000}', " ");
+    if !text.trim().is_empty() {
+        out.push(Block {
+            text,
+            link_chars: cur.link_chars,
+            ancestors: std::mem::take(&mut cur.ancestors),
+            tag: std::mem::take(&mut cur.tag),
+        });
+    }
+    cur.text.clear();
+    cur.link_chars = 0;
+    // The block belongs to the innermost block-level element; inline wrappers
+    // (<span>, <a>) inside it do not change its container.
+    let inner = path
+        .iter()
+        .rposition(|(_, t)| BLOCK_TAGS.contains(&t.as_str()))
+        .unwrap_or(0);
+    cur.ancestors = path[..(inner + 1).min(path.len())]
+        .iter()
+        .rev()
+        .map(|(id, _)| *id)
+        .collect();
+    cur.tag = path.get(inner).map(|(_, t)| t.clone()).unwrap_or_default();
+}
+
+fn skip(node: NodeRef<'_, Node>, e: &scraper::node::Element) -> bool {
+    let name = e.name();
+    if matches!(name, "html" | "body" | "main" | "article") {
+        return false;
+    }
+    if SKIP_TAGS.contains(&name) {
+        return true;
+    }
+    if e.attr("hidden").is_some() || e.attr("aria-hidden") == Some("true") {
+        return true;
+    }
+    if let Some(style) = e.attr("style") {
+        let s: String = style.to_lowercase().split_whitespace().collect();
+        if s.contains("display:none") || s.contains("visibility:hidden") {
+            return true;
+        }
+    }
+    if e.attr("role")
+        .is_some_and(|r| SKIP_ROLES.contains(&r.trim()))
+    {
+        return true;
+    }
+    if name == "header" {
+        // A site header (logo, menu) rather than an article's own header.
+        let in_article = node.ancestors().any(|a| {
+            a.value()
+                .as_element()
+                .is_some_and(|p| matches!(p.name(), "article" | "main"))
+        });
+        return !in_article;
+    }
+    let mut words: Vec<String> = Vec::new();
+    for attr in [e.attr("class"), e.attr("id"), e.attr("data-component")]
+        .into_iter()
+        .flatten()
+    {
+        let lower = attr.to_lowercase();
+        words.extend(
+            lower
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_string),
+        );
+        // "most-read", "more-stories" spelled as one word too.
+        words.push(lower.replace(['-', '_'], ""));
+    }
+    if words.is_empty() {
+        return false;
+    }
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+    // Long hard words also match as prefixes: "relatedposts", "sharebar-top".
+    let hard_prefix = words
+        .iter()
+        .any(|w| HARD_WORDS.iter().any(|h| h.len() >= 5 && w.starts_with(h)));
+    if hard_prefix || has(HARD_WORDS) {
+        return true;
+    }
+    has(SOFT_WORDS) && !has(CONTENT_WORDS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = r##"<!doctype html><html><head><title>Floods in Sindh | Example News</title>
+<meta property="og:title" content="Floods sweep Sindh">
+<script>var nav = "Kabul Tehran";</script><style>.x{color:red}</style></head>
+<body class="has-sidebar">
+<header class="site-header"><a href="/">Example News</a><nav><a href="/world">World</a> <a href="/asia">Asia</a> <a href="/europe">Europe</a></nav></header>
+<div id="cookie-banner">We use cookies. <button>Accept</button></div>
+<main><article>
+<h1>Floods sweep Sindh</h1>
+<div class="share-bar"><a href="#">Share on Facebook</a> <a href="#">Tweet</a></div>
+<div class="article-body">
+<p>KARACHI, Pakistan - Floodwaters swept through villages in Sindh province on Monday, officials said, as the Indus rose near Sukkur.</p>
+<p>The army flew helicopters from Hyderabad and Larkana, and agencies in Islamabad appealed for tents.</p>
+<div class="ad-slot">Advertisement</div>
+<p>Neighbouring India opened two relief camps in Rajasthan, <a href="/x">officials</a> said.</p>
+</div>
+<ul class="related-links"><li><a href="/a">Earthquake in Quetta</a></li><li><a href="/b">Heat in Lahore</a></li></ul>
+</article></main>
+<aside><h2>Most read</h2><p>Storm hits Dhaka, leaving thousands homeless in the rain.</p></aside>
+<footer><p>© 2024 Example News. All rights reserved.</p></footer>
+</body></html>"##;
+
+    #[test]
+    fn keeps_the_article_and_drops_furniture() {
+        let e = extract(PAGE);
+        assert_eq!(e.title.as_deref(), Some("Floods sweep Sindh"));
+        assert!(
+            e.text.starts_with("Floods sweep Sindh\n\nKARACHI"),
+            "{}",
+            e.text
+        );
+        assert!(e.text.contains("Larkana"));
+        assert!(e.text.contains("Rajasthan, officials said."));
+        for gone in [
+            "Kabul",
+            "World",
+            "Europe",
+            "cookies",
+            "Facebook",
+            "Advertisement",
+            "Quetta",
+            "Dhaka",
+            "rights",
+            "color",
+        ] {
+            assert!(!e.text.contains(gone), "{gone} leaked: {}", e.text);
+        }
+    }
+
+    #[test]
+    fn bare_text_divs_and_br_paragraphs() {
+        let e = extract(
+            "<html><body><div>Talks opened in Geneva on Monday, diplomats said.<br><br>Delegates from Aleppo and Homs arrived late.</div></body></html>",
+        );
+        assert_eq!(
+            e.text,
+            "Talks opened in Geneva on Monday, diplomats said.\n\nDelegates from Aleppo and Homs arrived late."
+        );
+        assert_eq!(e.title, None);
+    }
+
+    #[test]
+    fn empty_and_broken_html() {
+        assert_eq!(extract("").text, "");
+        let e = extract("<p>Rain in <b>Paris</b> and Lyon today, forecasters said.<p>More in Nice");
+        assert!(e.text.contains("Rain in Paris and Lyon"));
+    }
+}

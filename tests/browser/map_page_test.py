@@ -1,0 +1,492 @@
+#!/usr/bin/env python3
+"""Browser test of mentionmap's map page, in headless Debian Chromium via Selenium.
+
+    python3 tests/browser/map_page_test.py                 # self-test (below)
+    python3 tests/browser/map_page_test.py --url http://127.0.0.1:8080/
+    python3 tests/browser/map_page_test.py --file target/map.html
+    python3 tests/browser/map_page_test.py --url URL --file PATH
+
+--url URL   a server that serves the page and api/map.  If the page there has
+            embedded data it is checked as is; otherwise the test pastes a short
+            article into the text box, presses Map, and checks what api/map sent.
+--file PATH a self-contained HTML file (opened via file://): must have embedded
+            data that maps Aleppo and Handarat, and must hide the text box.
+
+With neither, the test builds a self-contained page from web/index.html and
+web/sample.geojson (tests/browser/make_selfcontained.py), serves web/ on
+127.0.0.1 with a stub api/map that answers web/sample.geojson (or a JSON error),
+and checks the page three ways: embedded data over http, the Map button against
+the stub, and the self-contained file via file://.
+
+Screenshots go to target/browser/ (map.png is the main one).  Needs
+tests/browser/setup.sh (chromium, chromium-driver, selenium).  Exits non-zero
+with a message per failed check.
+"""
+
+import argparse
+import contextlib
+import http.server
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import urllib.parse
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
+WEB = os.path.join(REPO, "web")
+OUT = os.path.join(REPO, "target", "browser")
+CHROMIUM = os.environ.get("MENTIONMAP_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("MENTIONMAP_CHROMEDRIVER", "/usr/bin/chromedriver")
+
+sys.path.insert(0, HERE)
+import make_selfcontained  # noqa: E402
+
+ARTICLE = (
+    "ALEPPO, Syria — Syrian government forces pressed their attack on Aleppo on Tuesday. "
+    "Rebels reported heavy shelling in Handarat, on the northern edge of Aleppo, and officials "
+    "in Moscow said the offensive on Aleppo would go on. A statement from Washington called on "
+    "Syria to let aid convoys into Aleppo."
+)
+ERROR_TEXT = "__mentionmap_browser_test_error__"
+
+
+class Failed(Exception):
+    pass
+
+
+class Results:
+    def __init__(self):
+        self.passed = 0
+        self.failed = []
+
+    def check(self, name, cond, detail=""):
+        if cond:
+            self.passed += 1
+            print(f"  ok    {name}")
+        else:
+            self.failed.append(f"{name}{': ' + detail if detail else ''}")
+            print(f"  FAIL  {name}{': ' + detail if detail else ''}")
+        return cond
+
+
+# ------------------------------------------------------------------ browser
+
+def start_browser(width=1400, height=900):
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        raise SystemExit("selenium is not installed: run tests/browser/setup.sh first")
+    for path in (CHROMIUM, CHROMEDRIVER):
+        if not os.path.exists(path):
+            raise SystemExit(f"{path} is missing: run tests/browser/setup.sh first")
+    profile = tempfile.mkdtemp(prefix="mm-chromium-")
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", "--hide-scrollbars", "--force-device-scale-factor=1",
+                 f"--window-size={width},{height}", f"--user-data-dir={profile}",
+                 "--allow-file-access-from-files"):
+        opts.add_argument(flag)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = Service(executable_path=CHROMEDRIVER, log_output=os.devnull)
+    driver = webdriver.Chrome(service=service, options=opts)
+    driver.set_page_load_timeout(30)
+    driver.set_script_timeout(20)
+    return driver, profile
+
+
+def wait_for(driver, js, timeout=15, what="condition"):
+    end = time.time() + timeout
+    last = None
+    while time.time() < end:
+        try:
+            last = driver.execute_script(js)
+            if last:
+                return last
+        except Exception as e:  # page still loading
+            last = e
+        time.sleep(0.1)
+    raise Failed(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
+
+
+def console_errors(driver):
+    try:
+        logs = driver.get_log("browser")
+    except Exception:
+        return []
+    return [entry["message"] for entry in logs
+            if entry.get("level") == "SEVERE" and "favicon.ico" not in entry.get("message", "")]
+
+
+def marker_info(driver, name):
+    return driver.execute_script("""
+        var els = document.querySelectorAll('path.mm-marker');
+        for (var i = 0; i < els.length; i++) {
+          if (els[i].getAttribute('data-name') === arguments[0]) {
+            var r = els[i].getBoundingClientRect();
+            return {cls: els[i].getAttribute('class'), layer: els[i].getAttribute('data-layer'),
+                    dash: els[i].getAttribute('stroke-dasharray'), w: r.width, h: r.height};
+          }
+        }
+        return null;""", name)
+
+
+def click_marker(driver, name):
+    """Click a visible point of the named marker (one where it is the topmost
+    element), as a person would; zooms in through the place list if needed."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.actions.action_builder import ActionBuilder
+
+    find_point = """
+        var name = arguments[0], el = null;
+        var els = document.querySelectorAll('path.mm-marker');
+        for (var i = 0; i < els.length; i++) if (els[i].getAttribute('data-name') === name) el = els[i];
+        if (!el) return null;
+        var r = el.getBoundingClientRect(), cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+        var rad = Math.min(r.width, r.height) / 2 - 2;
+        var steps = [[0, 0]];
+        for (var k = 1; k <= 4; k++) for (var a = 0; a < 16; a++) {
+          steps.push([Math.cos(a * Math.PI / 8) * rad * k / 4.5, Math.sin(a * Math.PI / 8) * rad * k / 4.5]);
+        }
+        for (var s = 0; s < steps.length; s++) {
+          var x = cx + steps[s][0], y = cy + steps[s][1];
+          if (document.elementFromPoint(x, y) === el) return [Math.round(x), Math.round(y)];
+        }
+        return null;"""
+    pt = driver.execute_script(find_point, name)
+    if pt is None:
+        # Overlapped at this zoom: zoom to it like a person would, then close the popup.
+        driver.execute_script("window.mentionmap.focus(arguments[0]); window.mentionmap.map.closePopup();", name)
+        time.sleep(0.8)
+        pt = driver.execute_script(find_point, name)
+    if pt is None:
+        raise Failed(f"no clickable point on the marker of {name!r}")
+    driver.execute_script("window.mentionmap.map.closePopup();")
+    actions = ActionBuilder(driver)
+    actions.pointer_action.move_to_location(pt[0], pt[1]).click()
+    actions.perform()
+    ActionChains(driver).pause(0.1).perform()
+    return pt
+
+
+def popup_text(driver, expect, timeout=5):
+    """The text of the open popup of the place named `expect` (a closing popup
+    may still be fading out); the last popup's text, or "", if none in time."""
+    js = """
+        var ps = document.querySelectorAll('.leaflet-popup-content'), last = '';
+        for (var i = 0; i < ps.length; i++) {
+          var wrap = ps[i].closest('.leaflet-popup');
+          if (wrap && wrap.style.opacity === '0') continue;  // closing
+          last = ps[i].innerText;
+          var head = ps[i].querySelector('.mm-popup-name');
+          if (head ? head.textContent === arguments[0] : last.indexOf(arguments[0]) >= 0) return [true, last];
+        }
+        return [false, last];"""
+    end = time.time() + timeout
+    found, text = False, ""
+    while time.time() < end:
+        found, text = driver.execute_script(js, expect)
+        if found:
+            break
+        time.sleep(0.1)
+    return text
+
+
+def external_requests(driver):
+    """Resources the page loaded from anywhere but its own origin, file: or data:."""
+    return driver.execute_script("""
+        var origin = location.protocol === 'file:' ? 'file:' : location.origin;
+        return performance.getEntriesByType('resource').map(function (e) { return e.name; })
+          .filter(function (u) {
+            return !(u.indexOf(origin) === 0 || u.indexOf('file:') === 0 || u.indexOf('data:') === 0 ||
+                     u.indexOf('blob:') === 0);
+          });""")
+
+
+# ------------------------------------------------------------------- checks
+
+def check_embedded(driver, res, url, label, expect_input_hidden, screenshot):
+    print(f"[{label}] {url}")
+    driver.get(url)
+    wait_for(driver, "return document.body && document.body.getAttribute('data-mm-ready') === '1'",
+             20, "the page to render")
+    time.sleep(0.5)
+    res.check(f"{label}: Leaflet and the basemap loaded",
+              driver.execute_script("return !!(window.L && window.MENTIONMAP_BASEMAP && "
+                                    "document.querySelector('.leaflet-mm-basemap-pane canvas'))"))
+    n = int(driver.execute_script("return document.querySelectorAll('path.mm-marker').length"))
+    res.check(f"{label}: markers drawn", n >= 2, f"{n} markers")
+    aleppo = marker_info(driver, "Aleppo")
+    res.check(f"{label}: Aleppo marker (mm-marker mm-layer-cities, data-name)",
+              bool(aleppo) and "mm-layer-cities" in aleppo["cls"] and aleppo["w"] > 4, repr(aleppo))
+    hand = marker_info(driver, "Handarat")
+    res.check(f"{label}: Handarat marker is a dashed relative estimate in districts",
+              bool(hand) and "mm-layer-districts" in hand["cls"] and "mm-relative" in hand["cls"]
+              and bool(hand["dash"]), repr(hand))
+    items = driver.execute_script(
+        "return Array.prototype.map.call(document.querySelectorAll('#mm-place-list .mm-place'),"
+        " function (li) { return li.getAttribute('data-name'); })")
+    res.check(f"{label}: place list has entries, Aleppo first", len(items) >= 2 and items[0] == "Aleppo",
+              repr(items))
+    hidden = driver.execute_script("var e = document.getElementById('mm-input'); "
+                                   "return !e || e.hidden || e.offsetParent === null")
+    if expect_input_hidden is not None:
+        res.check(f"{label}: text box {'hidden' if expect_input_hidden else 'shown'}",
+                  bool(hidden) == expect_input_hidden)
+    attribution = driver.execute_script(
+        "var a = document.querySelector('.leaflet-control-attribution'); return a ? a.innerText : ''")
+    res.check(f"{label}: GeoNames attribution on the map", "GeoNames (CC BY 4.0)" in attribution, attribution)
+    res.check(f"{label}: legend and layer control",
+              driver.execute_script("return !!document.querySelector('.mm-legend') && "
+                                    "document.querySelectorAll('.leaflet-control-layers-overlays label').length === 4"))
+
+    # Click Aleppo's marker.
+    try:
+        click_marker(driver, "Aleppo")
+        text = popup_text(driver, "Aleppo")
+        res.check(f"{label}: clicking Aleppo's marker opens its popup", "Aleppo" in text and "170063" in text,
+                  text[:200])
+        res.check(f"{label}: popup shows snippets HTML-escaped",
+                  "<b>under siege</b>" in text and driver.execute_script(
+                      "return document.querySelectorAll('.leaflet-popup-content b').length === 0"),
+                  text[-300:])
+    except Failed as e:
+        res.check(f"{label}: clicking Aleppo's marker opens its popup", False, str(e))
+    time.sleep(0.4)
+    if screenshot:
+        save_shot(driver, screenshot)
+
+    # Click a place in the list.
+    driver.execute_script("window.mentionmap.map.closePopup();")
+    li = driver.execute_script(
+        "return document.querySelector('#mm-place-list .mm-place[data-name=\"Handarat\"]')")
+    if res.check(f"{label}: Handarat in the place list", li is not None):
+        li.click()
+        try:
+            text = popup_text(driver, "Handarat")
+            res.check(f"{label}: clicking Handarat in the list opens its popup with the uncertainty",
+                      "Handarat" in text and "3 km" in text, text[:200])
+            if screenshot:
+                time.sleep(0.4)
+                save_shot(driver, screenshot.replace(".png", "-handarat.png"))
+            res.check(f"{label}: ...and pans to it",
+                      driver.execute_script(
+                          "var c = window.mentionmap.map.getCenter(); "
+                          "return Math.abs(c.lat - 36.24) < 0.5 && Math.abs(c.lng - 37.15) < 0.5"))
+        except Failed as e:
+            res.check(f"{label}: clicking Handarat in the list opens its popup", False, str(e))
+    ext = external_requests(driver)
+    res.check(f"{label}: nothing loaded from other hosts", not ext, repr(ext[:5]))
+    errs = console_errors(driver)
+    res.check(f"{label}: no errors in the console", not errs, repr(errs[:5]))
+
+
+def check_api(driver, res, url, label, screenshot, error_text=None, local_files=False):
+    from selenium.webdriver.common.by import By
+    print(f"[{label}] {url}")
+    driver.get(url)
+    wait_for(driver, "return document.body && document.body.getAttribute('data-mm-ready') === '1'",
+             20, "the page to render")
+    box = driver.find_element(By.ID, "mm-text")
+    res.check(f"{label}: text box shown", box.is_displayed())
+    if error_text:
+        box.clear()
+        box.send_keys(error_text)
+        driver.find_element(By.ID, "mm-map-btn").click()
+        try:
+            msg = wait_for(driver, "var s = document.getElementById('mm-status'); "
+                           "return s.classList.contains('mm-status-error') ? s.innerText : null", 15,
+                           "an error message")
+            res.check(f"{label}: a JSON error from api/map is shown", "test error" in msg, msg)
+        except Failed as e:
+            res.check(f"{label}: a JSON error from api/map is shown", False, str(e))
+    if local_files:
+        # Opening a .geojson file shows it as it is; a .txt file fills the text box.
+        tmp = tempfile.mkdtemp(prefix="mm-files-")
+        try:
+            txt = os.path.join(tmp, "article.txt")
+            with open(txt, "w", encoding="utf-8") as f:
+                f.write(ARTICLE)
+            driver.find_element(By.ID, "mm-file").send_keys(os.path.join(WEB, "sample.geojson"))
+            try:
+                wait_for(driver, "return document.querySelector('path.mm-marker[data-name=\"Handarat\"]')", 10,
+                         "markers from the opened .geojson")
+                res.check(f"{label}: opening a .geojson file shows it", True)
+            except Failed as e:
+                res.check(f"{label}: opening a .geojson file shows it", False, str(e))
+            driver.find_element(By.ID, "mm-file").send_keys(txt)
+            try:
+                ok = wait_for(driver, "return document.getElementById('mm-text').value.indexOf('Handarat') >= 0",
+                              10, "the .txt file in the text box")
+                res.check(f"{label}: opening a .txt file fills the text box", ok)
+            except Failed as e:
+                res.check(f"{label}: opening a .txt file fills the text box", False, str(e))
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    box.clear()
+    driver.execute_script("var t = document.getElementById('mm-text'); t.value = arguments[0];"
+                          "t.dispatchEvent(new Event('input'));", ARTICLE)
+    driver.find_element(By.ID, "mm-map-btn").click()
+    try:
+        wait_for(driver, "return document.querySelector('path.mm-marker[data-name=\"Aleppo\"]')", 60,
+                 "the Aleppo marker after pressing Map")
+        status = driver.execute_script("return document.getElementById('mm-status').innerText")
+        res.check(f"{label}: Map button maps the text (status)", "Found" in status, status)
+        res.check(f"{label}: Aleppo marker after Map", bool(marker_info(driver, "Aleppo")))
+        res.check(f"{label}: Handarat marker after Map", bool(marker_info(driver, "Handarat")))
+        n = driver.execute_script("return document.querySelectorAll('#mm-place-list .mm-place').length")
+        res.check(f"{label}: place list filled after Map", n >= 2, f"{n} entries")
+        # A second run replaces the data rather than adding to it.
+        before = driver.execute_script("return document.querySelectorAll('path.mm-marker').length")
+        driver.find_element(By.ID, "mm-map-btn").click()
+        time.sleep(0.3)
+        wait_for(driver, "return !document.getElementById('mm-map-btn').disabled", 60, "the second Map")
+        after = driver.execute_script("return document.querySelectorAll('path.mm-marker').length")
+        res.check(f"{label}: mapping again replaces the markers", before == after, f"{before} then {after}")
+        click_marker(driver, "Aleppo")
+        text = popup_text(driver, "Aleppo")
+        res.check(f"{label}: Aleppo popup after Map", "Aleppo" in text, text[:200])
+    except Failed as e:
+        res.check(f"{label}: Map button maps the text", False, str(e))
+    if screenshot:
+        save_shot(driver, screenshot)
+    ext = external_requests(driver)
+    res.check(f"{label}: nothing loaded from other hosts", not ext, repr(ext[:5]))
+    errs = [e for e in console_errors(driver) if "api/map" not in e]  # the 4xx of the error check
+    res.check(f"{label}: no errors in the console", not errs, repr(errs[:5]))
+
+
+def save_shot(driver, name):
+    os.makedirs(OUT, exist_ok=True)
+    path = os.path.join(OUT, name)
+    driver.save_screenshot(path)
+    print(f"  screenshot {os.path.relpath(path, REPO)}")
+
+
+# -------------------------------------------------------------- stub server
+
+def make_handler(web_dir, sample_path, selfcontained_path):
+    with open(sample_path, "rb") as f:
+        sample = f.read()
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *a, **kw):
+            super().__init__(*a, directory=web_dir, **kw)
+
+        def log_message(self, *a):
+            pass
+
+        def do_GET(self):
+            if urllib.parse.urlsplit(self.path).path == "/sample.html":
+                with open(selfcontained_path, "rb") as f:
+                    body = f.read()
+                return self._send(200, "text/html; charset=utf-8", body)
+            return super().do_GET()
+
+        def do_POST(self):
+            if urllib.parse.urlsplit(self.path).path != "/api/map":
+                return self._send(404, "application/json", b'{"error":"not found"}')
+            n = int(self.headers.get("Content-Length") or 0)
+            try:
+                req = json.loads(self.rfile.read(n) or b"{}")
+                text = req["text"]
+            except Exception:
+                return self._send(400, "application/json", b'{"error":"expected {\\"text\\": ...}"}')
+            if ERROR_TEXT in text:
+                return self._send(422, "application/json", b'{"error":"test error: <no places>"}')
+            return self._send(200, "application/geo+json", sample)
+
+        def _send(self, code, ctype, body):
+            self.send_response(code)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler
+
+
+@contextlib.contextmanager
+def stub_server(selfcontained_path):
+    handler = make_handler(WEB, os.path.join(WEB, "sample.geojson"), selfcontained_path)
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t.start()
+    try:
+        yield f"http://127.0.0.1:{srv.server_address[1]}/"
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+# --------------------------------------------------------------------- main
+
+def main():
+    ap = argparse.ArgumentParser(description="Browser test of the mentionmap map page.")
+    ap.add_argument("--url", help="a server serving the page and api/map")
+    ap.add_argument("--file", help="a self-contained HTML file with embedded data")
+    ap.add_argument("--error-text", help="with --url: a text for which api/map answers a JSON error")
+    args = ap.parse_args()
+
+    os.makedirs(OUT, exist_ok=True)
+    res = Results()
+    driver, profile = start_browser()
+    try:
+        if args.url or args.file:
+            if args.url:
+                driver.get(args.url)
+                wait_for(driver, "return document.body && document.body.getAttribute('data-mm-ready') === '1'",
+                         20, "the page at --url to render")
+                has_data = int(driver.execute_script("return Number(document.body.getAttribute('data-mm-places'))"))
+                if has_data:
+                    check_embedded(driver, res, args.url, "url", None, "map.png")
+                else:
+                    check_api(driver, res, args.url, "url", "map.png", args.error_text, local_files=True)
+            if args.file:
+                path = os.path.abspath(args.file)
+                if not os.path.exists(path):
+                    raise SystemExit(f"--file {args.file}: no such file")
+                check_embedded(driver, res, "file://" + urllib.parse.quote(path), "file", True,
+                               "map-file.png" if args.url else "map.png")
+        else:
+            sc = os.path.join(OUT, "sample-map.html")
+            with open(os.path.join(WEB, "sample.geojson"), encoding="utf-8") as f:
+                html = make_selfcontained.build(json.load(f))
+            with open(sc, "w", encoding="utf-8") as f:
+                f.write(html)
+            print(f"built {os.path.relpath(sc, REPO)} ({len(html.encode())} bytes)")
+            with stub_server(sc) as base:
+                check_embedded(driver, res, base + "sample.html", "embedded/http", False, "map.png")
+                check_api(driver, res, base, "api", "map-api.png", ERROR_TEXT, local_files=True)
+            check_embedded(driver, res, "file://" + urllib.parse.quote(sc), "embedded/file", True,
+                           "map-file.png")
+    except Failed as e:
+        res.failed.append(str(e))
+        print(f"  FAIL  {e}")
+    except Exception as e:  # a crash is a failure with its trace
+        traceback.print_exc()
+        res.failed.append(f"unexpected {type(e).__name__}: {e}")
+    finally:
+        with contextlib.suppress(Exception):
+            driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+    print()
+    if res.failed:
+        print("map page test FAILED:", file=sys.stderr)
+        for f in res.failed:
+            print(f"  - {f}", file=sys.stderr)
+    print(f"browser: {res.passed} passed, {len(res.failed)} failed")
+    return 1 if res.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
