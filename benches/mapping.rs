@@ -83,9 +83,19 @@ fn bench_map(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(bytes as u64));
     group.sample_size(10);
     group.bench_function("baseline_tokenize", |b| {
-        b.iter(|| docs.iter().map(|d| mentionmap::text::tokenize(d).len()).sum::<usize>())
+        b.iter(|| {
+            docs.iter()
+                .map(|d| mentionmap::text::tokenize(d).len())
+                .sum::<usize>()
+        })
     });
-    group.bench_function("mapper", |b| b.iter(|| docs.iter().map(|d| mapper.map(d).places.len()).sum::<usize>()));
+    group.bench_function("mapper", |b| {
+        b.iter(|| {
+            docs.iter()
+                .map(|d| mapper.map(d).places.len())
+                .sum::<usize>()
+        })
+    });
     group.finish();
 }
 

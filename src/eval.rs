@@ -372,8 +372,10 @@ mod tests {
 
     #[test]
     fn median_of_even_count() {
-        let mut t = Tally::default();
-        t.errors_km = vec![1.0, 3.0, 10.0, 100.0];
+        let t = Tally {
+            errors_km: vec![1.0, 3.0, 10.0, 100.0],
+            ..Tally::default()
+        };
         assert_eq!(t.scores().resolution.unwrap().median_km, 6.5);
     }
 }

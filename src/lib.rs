@@ -56,8 +56,8 @@
 pub mod batch;
 pub mod boilerplate;
 pub mod error;
-pub mod fetch;
 pub mod eval;
+pub mod fetch;
 pub mod gazetteer;
 pub mod geodesy;
 pub mod html;

@@ -32,7 +32,11 @@ fn dev_slice_stays_above_the_floor() {
         .args(&corpora)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let overall = v["corpora"]
         .as_array()
@@ -46,7 +50,16 @@ fn dev_slice_stays_above_the_floor() {
     let median = s["resolution"]["median_km"].as_f64().unwrap();
     eprintln!("dev slice: exact F1 {f1:.3}, acc@161 {acc:.3}, median {median:.1} km");
     assert_eq!(s["docs"], 120);
-    assert!(f1 >= MIN_EXACT_F1, "exact F1 {f1:.3} fell below {MIN_EXACT_F1}");
-    assert!(acc >= MIN_ACC161, "acc@161 {acc:.3} fell below {MIN_ACC161}");
-    assert!(median <= MAX_MEDIAN_KM, "median error {median:.1} km above {MAX_MEDIAN_KM}");
+    assert!(
+        f1 >= MIN_EXACT_F1,
+        "exact F1 {f1:.3} fell below {MIN_EXACT_F1}"
+    );
+    assert!(
+        acc >= MIN_ACC161,
+        "acc@161 {acc:.3} fell below {MIN_ACC161}"
+    );
+    assert!(
+        median <= MAX_MEDIAN_KM,
+        "median error {median:.1} km above {MAX_MEDIAN_KM}"
+    );
 }

@@ -28,7 +28,7 @@ and alternate names only.\n\nExamples:\n  mentionmap gazetteer build --geonames 
 --feature-classes P,A --languages en,ar -o sy.gaz\n  mentionmap gazetteer build --bundled --geonames ../shared/gazetteer/SY-whosonfirst.geonames.txt -o default+sy.gaz\n  \
 mentionmap gazetteer build --csv my-places.csv -o mine.gaz\n  mentionmap --gazetteer default+sy.gaz map article.txt"
     )]
-    Build(BuildArgs),
+    Build(Box<BuildArgs>),
     /// Show what a gazetteer holds: counts by feature class and country, sources, build date, attribution.
     #[command(after_help = "Example:\n  mentionmap gazetteer info geonames.gaz")]
     Info(InfoArgs),

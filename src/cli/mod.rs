@@ -13,8 +13,8 @@ use mentionmap::{Error, Gazetteer, Layer};
 
 mod batch;
 mod eval;
-mod gazetteer;
 mod explain;
+mod gazetteer;
 
 /// Exit code when the input was empty: the output is a valid, empty collection.
 pub const EXIT_EMPTY_INPUT: i32 = 6;
@@ -50,7 +50,9 @@ pub enum Command {
     )]
     Eval(eval::EvalArgs),
     /// Build a gazetteer index from GeoNames dumps or your own places, or describe one.
-    #[command(after_help = "Examples:\n  mentionmap gazetteer build --geonames allCountries.zip -o geonames.gaz\n  mentionmap gazetteer info geonames.gaz")]
+    #[command(
+        after_help = "Examples:\n  mentionmap gazetteer build --geonames allCountries.zip -o geonames.gaz\n  mentionmap gazetteer info geonames.gaz"
+    )]
     Gazetteer(gazetteer::GazetteerArgs),
     /// List gazetteer places within a distance of a point (R-tree query).
     #[command(after_help = "Example:\n  mentionmap near 36.2021 37.1343 --km 10")]
@@ -497,7 +499,8 @@ fn resolve(gazetteer: &Gazetteer, args: ResolveArgs) -> Result<i32, Error> {
 fn near(gazetteer: &Gazetteer, args: NearArgs) -> Result<i32, Error> {
     if !(-90.0..=90.0).contains(&args.lat)
         || !(-180.0..=180.0).contains(&args.lon)
-        || !(args.km >= 0.0)
+        || args.km.is_nan()
+        || args.km < 0.0
     {
         return Err(Error::BadInput {
             source_name: "near".into(),

@@ -70,7 +70,7 @@ const NAME_KINDS: [NameKind; 4] = [
     NameKind::Demonym,
 ];
 
-/// What [`write`] wrote.
+/// What [`write()`] wrote.
 #[derive(Debug, Clone, Copy)]
 pub struct WriteSummary {
     /// Places written.

@@ -50,7 +50,10 @@ pub(super) fn read_tsv(mut lines: Lines<'_>, builder: &mut GazetteerBuilder) -> 
         }
         let cols: Vec<&str> = line.split('\t').collect();
         if cols.len() != COLUMNS {
-            return Err(corrupt(lineno, format!("expected {COLUMNS} columns, found {}", cols.len())));
+            return Err(corrupt(
+                lineno,
+                format!("expected {COLUMNS} columns, found {}", cols.len()),
+            ));
         }
         let num = |i: usize, what: &str| -> Result<f64, Error> {
             cols[i]
@@ -62,7 +65,8 @@ pub(super) fn read_tsv(mut lines: Lines<'_>, builder: &mut GazetteerBuilder) -> 
         let id: u64 = cols[0]
             .parse()
             .map_err(|_| corrupt(lineno, format!("bad id {:?}", cols[0])))?;
-        let kind = PlaceKind::parse(cols[2]).ok_or_else(|| corrupt(lineno, format!("unknown kind {:?}", cols[2])))?;
+        let kind = PlaceKind::parse(cols[2])
+            .ok_or_else(|| corrupt(lineno, format!("unknown kind {:?}", cols[2])))?;
         let population: u64 = if cols[6].is_empty() {
             0
         } else {
@@ -73,11 +77,23 @@ pub(super) fn read_tsv(mut lines: Lines<'_>, builder: &mut GazetteerBuilder) -> 
         let lat = num(7, "latitude")?;
         let lon = num(8, "longitude")?;
         if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
-            return Err(corrupt(lineno, format!("point off the globe: lat {lat}, lon {lon}")));
+            return Err(corrupt(
+                lineno,
+                format!("point off the globe: lat {lat}, lon {lon}"),
+            ));
         }
         let mut names = Vec::new();
-        for (col, kind) in [(9, NameKind::Alternate), (10, NameKind::Abbreviation), (11, NameKind::Demonym)] {
-            names.extend(cols[col].split('|').filter(|s| !s.is_empty()).map(|n| (n.into(), kind)));
+        for (col, kind) in [
+            (9, NameKind::Alternate),
+            (10, NameKind::Abbreviation),
+            (11, NameKind::Demonym),
+        ] {
+            names.extend(
+                cols[col]
+                    .split('|')
+                    .filter(|s| !s.is_empty())
+                    .map(|n| (n.into(), kind)),
+            );
         }
         rep.rows += 1;
         let added = builder.add(NamedPlace {
@@ -102,7 +118,10 @@ pub(super) fn read_tsv(mut lines: Lines<'_>, builder: &mut GazetteerBuilder) -> 
         }
     }
     if !seen_header {
-        return Err(corrupt(0, "no header row: not a mentionmap gazetteer".into()));
+        return Err(corrupt(
+            0,
+            "no header row: not a mentionmap gazetteer".into(),
+        ));
     }
     builder.report(rep);
     Ok(())

@@ -183,7 +183,9 @@ impl Gazetteer {
                 path: path.display().to_string(),
                 source,
             })?;
-        if index_file::is_index(&magic[..n]) || (n > 0 && n < 6 && index_file::MAGIC.starts_with(&magic[..n])) {
+        if index_file::is_index(&magic[..n])
+            || (n > 0 && n < 6 && index_file::MAGIC.starts_with(&magic[..n]))
+        {
             return index_file::open(path);
         }
         let bytes = std::fs::read(path).map_err(|source| Error::Io {

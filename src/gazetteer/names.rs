@@ -117,7 +117,10 @@ impl NameIndex {
             postings.push(*posting);
         }
         offsets.push(postings.len() as u32);
-        let map = Map::new(FstBytes::Owned(builder.into_inner().expect("in-memory fst"))).expect("fst just built");
+        let map = Map::new(FstBytes::Owned(
+            builder.into_inner().expect("in-memory fst"),
+        ))
+        .expect("fst just built");
         NameIndex {
             map,
             offsets,
@@ -128,15 +131,30 @@ impl NameIndex {
     /// Assembles an index from its stored parts, checking that they agree: the fst
     /// must parse, its values must be key ordinals, offsets must be non-decreasing and
     /// end at the postings' length.
-    pub(crate) fn from_raw(fst: FstBytes, offsets: Vec<u32>, postings: Vec<Posting>) -> Result<Self, String> {
+    pub(crate) fn from_raw(
+        fst: FstBytes,
+        offsets: Vec<u32>,
+        postings: Vec<Posting>,
+    ) -> Result<Self, String> {
         let map = Map::new(fst).map_err(|e| format!("name automaton: {e}"))?;
         if offsets.len() != map.len() + 1 {
-            return Err(format!("{} name keys but {} offsets", map.len(), offsets.len()));
+            return Err(format!(
+                "{} name keys but {} offsets",
+                map.len(),
+                offsets.len()
+            ));
         }
-        if offsets.first() != Some(&0) || *offsets.last().unwrap() as usize != postings.len() || offsets.windows(2).any(|w| w[0] > w[1]) {
+        if offsets.first() != Some(&0)
+            || *offsets.last().unwrap() as usize != postings.len()
+            || offsets.windows(2).any(|w| w[0] > w[1])
+        {
             return Err("name posting offsets are out of order or out of range".into());
         }
-        Ok(NameIndex { map, offsets, postings })
+        Ok(NameIndex {
+            map,
+            offsets,
+            postings,
+        })
     }
 
     /// The stored parts: automaton bytes, offsets, postings (for the index writer).

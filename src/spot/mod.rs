@@ -102,7 +102,9 @@ impl Spotted {
     /// The index of the mention whose first token is `token`, if any (mentions are
     /// in text order, so this is a binary search).
     pub fn mention_starting_at(&self, token: usize) -> Option<usize> {
-        self.mentions.binary_search_by_key(&token, |m| m.tokens.start).ok()
+        self.mentions
+            .binary_search_by_key(&token, |m| m.tokens.start)
+            .ok()
     }
 }
 
@@ -302,10 +304,10 @@ impl<'a> Spotter<'a> {
             let tok = &tokens[t];
             let surface = tok.surface(text);
             let inner = t != range.start && t != last;
-            if !is_capitalised(surface)
-                && !(inner && self.lexicon.is_connector(&tok.folded))
-                && !tok.folded.chars().all(|c| c.is_ascii_digit())
-            {
+            let name_word = is_capitalised(surface)
+                || (inner && self.lexicon.is_connector(&tok.folded))
+                || tok.folded.chars().all(|c| c.is_ascii_digit());
+            if !name_word {
                 return false;
             }
             if t > range.start {
