@@ -1,0 +1,566 @@
+/* mentionmap map page.
+ *
+ * Renders a mentionmap GeoJSON FeatureCollection on a Leaflet map with an
+ * offline country-outline basemap.  Data comes from, in order:
+ *   - window.MENTIONMAP_DATA, if set before this script runs (self-contained HTML);
+ *   - the "Map" button, which POSTs {"text": ...} to the relative URL api/map;
+ *   - a .geojson / .json file opened or dropped on the page.
+ * Everything that comes from a document is HTML-escaped before it is shown.
+ */
+(function () {
+  "use strict";
+
+  var LAYERS = ["countries", "regions", "cities", "districts"];
+  var LAYER_INFO = {
+    countries: { label: "Countries", one: "country", color: "#6d4fa3" },
+    regions: { label: "Regions", one: "region", color: "#2b7bba" },
+    cities: { label: "Cities", one: "city", color: "#d1495b" },
+    districts: { label: "Districts", one: "district", color: "#e8871e" }
+  };
+  var R_MIN = 6, R_MAX = 22;          // marker radius range, px (sqrt scale)
+  var MAX_SNIPPETS = 12;              // mentions listed in a popup
+  var GEONAMES_ATTR = 'Place data © <a href="https://www.geonames.org/" target="_blank" rel="noopener noreferrer">GeoNames</a> (CC BY 4.0)';
+  var BASEMAP_ATTR = 'Country outlines © <a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noopener noreferrer">OpenStreetMap</a> contributors (ODbL), via geo-maps';
+  var OSM_ATTR = '© <a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noopener noreferrer">OpenStreetMap</a> contributors';
+
+  // ---------------------------------------------------------------- helpers
+
+  function esc(value) {
+    return String(value == null ? "" : value)
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;")
+      .replace(/'/g, "&#39;");
+  }
+
+  function $(id) { return document.getElementById(id); }
+
+  function layerOf(props) {
+    var l = props && props.layer;
+    return LAYER_INFO[l] ? l : "cities";
+  }
+
+  function fmtInt(n) {
+    return typeof n === "number" && isFinite(n) ? Math.round(n).toLocaleString("en-US") : null;
+  }
+
+  function fmtConf(c) {
+    return typeof c === "number" && isFinite(c) ? c.toFixed(2) : null;
+  }
+
+  /* The snippet with its mention highlighted.  The snippet carries no offset,
+   * so the occurrence of the mention's text nearest the snippet's middle is
+   * marked (snippets are built around the mention). */
+  function snippetHtml(m) {
+    var s = String(m.snippet || m.text || "");
+    var t = String(m.text || "");
+    if (!t) return esc(s);
+    var hits = [], i = s.indexOf(t);
+    while (i >= 0 && hits.length < 50) { hits.push(i); i = s.indexOf(t, i + 1); }
+    if (!hits.length) return esc(s);
+    var mid = s.length / 2, best = hits[0];
+    hits.forEach(function (h) {
+      if (Math.abs(h + t.length / 2 - mid) < Math.abs(best + t.length / 2 - mid)) best = h;
+    });
+    return esc(s.slice(0, best)) + "<mark>" + esc(t) + "</mark>" + esc(s.slice(best + t.length));
+  }
+
+  function attributionText(meta) {
+    if (!meta || meta.attribution == null) return "";
+    return Array.isArray(meta.attribution) ? meta.attribution.join("; ") : String(meta.attribution);
+  }
+
+  // ------------------------------------------------------------------- map
+
+  var params = new URLSearchParams(window.location.search);
+  var tileUrl = params.get("tiles") || window.MENTIONMAP_TILES || null;
+
+  var map = L.map("mm-map", {
+    zoomControl: true,
+    minZoom: 1,
+    maxZoom: 18,
+    worldCopyJump: false,
+    preferCanvas: false
+  });
+  map.attributionControl.setPrefix('<a href="https://leafletjs.com/" target="_blank" rel="noopener noreferrer">Leaflet</a>');
+  map.attributionControl.addAttribution(GEONAMES_ATTR);
+
+  map.createPane("mm-basemap");
+  map.getPane("mm-basemap").style.zIndex = 250;   // above tiles (200), below overlays (400)
+  map.createPane("mm-uncertainty");
+  map.getPane("mm-uncertainty").style.zIndex = 390;
+
+  var baseLayers = {};
+  var outlines = null;
+  if (window.MENTIONMAP_BASEMAP) {
+    outlines = L.geoJSON(window.MENTIONMAP_BASEMAP, {
+      pane: "mm-basemap",
+      renderer: L.canvas({ pane: "mm-basemap", padding: 0.5 }),
+      interactive: false,
+      style: function () {
+        return { color: "#b9c0c8", weight: 0.7, fillColor: "#f5f5f3", fillOpacity: 1, opacity: 1 };
+      },
+      attribution: BASEMAP_ATTR
+    });
+    baseLayers["Country outlines (offline)"] = outlines;
+  }
+  var tiles = null;
+  if (tileUrl) {
+    tiles = L.tileLayer(tileUrl, {
+      maxZoom: 19,
+      attribution: params.get("tiles_attribution") ? esc(params.get("tiles_attribution")) : OSM_ATTR
+    });
+    baseLayers["Tiles"] = tiles;
+    tiles.addTo(map);
+    document.body.classList.add("mm-has-tiles");
+  } else if (outlines) {
+    outlines.addTo(map);
+  }
+  map.setView([25, 10], 2);
+
+  // One SVG renderer for all markers, so each marker is an SVG <path> tests can find.
+  var svg = L.svg({ padding: 0.5 });
+  var uncertaintySvg = L.svg({ pane: "mm-uncertainty", padding: 0.5 });
+  var groups = {};
+  LAYERS.forEach(function (l) { groups[l] = L.featureGroup(); });
+  var overlays = {};
+  LAYERS.forEach(function (l) {
+    overlays['<span class="mm-swatch" style="background:' + LAYER_INFO[l].color + '"></span>' +
+      LAYER_INFO[l].label + ' <span class="mm-layer-n" data-layer="' + l + '"></span>'] = groups[l];
+  });
+  var layersControl = L.control.layers(Object.keys(baseLayers).length > 1 ? baseLayers : null, overlays, {
+    collapsed: false,
+    position: "topright"
+  }).addTo(map);
+  LAYERS.forEach(function (l) { groups[l].addTo(map); });
+
+  // ---------------------------------------------------------------- legend
+
+  var legend = L.control({ position: "bottomright" });
+  legend.onAdd = function () {
+    var div = L.DomUtil.create("div", "mm-legend");
+    L.DomEvent.disableClickPropagation(div);
+    div.innerHTML = "";
+    return div;
+  };
+  legend.addTo(map);
+
+  function renderLegend(maxCount) {
+    var div = legend.getContainer();
+    var rows = LAYERS.map(function (l) {
+      return '<div class="mm-legend-row"><span class="mm-legend-dot" style="background:' +
+        LAYER_INFO[l].color + '"></span>' + esc(LAYER_INFO[l].label) + "</div>";
+    }).join("");
+    var big = Math.max(1, maxCount || 1);
+    var sizes = big > 1
+      ? '<div class="mm-legend-sizes">' +
+        '<span class="mm-legend-size" style="width:' + 2 * radiusFor(1, big) + "px;height:" + 2 * radiusFor(1, big) + 'px"></span> 1' +
+        '<span class="mm-legend-size" style="width:' + 2 * radiusFor(big, big) + "px;height:" + 2 * radiusFor(big, big) + 'px"></span> ' + big +
+        ' mentions</div>'
+      : "";
+    div.innerHTML =
+      '<div class="mm-legend-title">Legend</div>' + rows + sizes +
+      '<div class="mm-legend-row"><span class="mm-legend-dot mm-legend-rel"></span>Estimated from a relative phrase</div>' +
+      '<div class="mm-legend-credit">' + GEONAMES_ATTR + "</div>";
+  }
+
+  function radiusFor(count, maxCount) {
+    var c = Math.max(1, count || 1), m = Math.max(1, maxCount || 1);
+    if (m <= 1) return R_MIN + 2;
+    return Math.round(R_MIN + (R_MAX - R_MIN) * Math.sqrt((c - 1) / (m - 1)));
+  }
+
+  // ---------------------------------------------------------------- popups
+
+  function popupHtml(p, latlng) {
+    var l = layerOf(p);
+    var rows = [];
+    function row(k, v, raw) {
+      if (v == null || v === "") return;
+      rows.push("<tr><th>" + esc(k) + "</th><td>" + (raw ? v : esc(v)) + "</td></tr>");
+    }
+    row("Gazetteer name", p.gazetteer_name);
+    row("Country", p.country_code ? p.country_code + (p.admin1 ? " (admin1 " + p.admin1 + ")" : "") : null);
+    if (p.geonameid != null) {
+      var id = String(p.geonameid).replace(/[^0-9]/g, "");
+      row("GeoNames ID", '<a class="mm-gn" href="https://www.geonames.org/' + id +
+        '" target="_blank" rel="noopener noreferrer" title="geonames.org/' + id + '">' + esc(p.geonameid) + "</a>", true);
+    }
+    row("Feature code", p.feature_code);
+    if (fmtInt(p.population)) row("Population", fmtInt(p.population));
+    var conf = fmtConf(p.confidence);
+    if (conf != null) {
+      var pct = Math.max(0, Math.min(100, p.confidence * 100));
+      row("Confidence", '<span class="mm-conf"><span class="mm-conf-bar"><span style="width:' + pct.toFixed(0) +
+        '%"></span></span>' + esc(conf) + "</span>", true);
+    }
+    if (p.method === "relative") {
+      var m = "relative estimate";
+      if (p.uncertainty_km != null) m += " (± " + p.uncertainty_km + " km)";
+      if (p.anchor) m += ", near " + p.anchor;
+      row("Method", m);
+    } else {
+      row("Method", p.method);
+    }
+
+    var mentions = Array.isArray(p.mentions) ? p.mentions : [];
+    var count = p.mention_count != null ? p.mention_count : mentions.length;
+    var items = mentions.slice(0, MAX_SNIPPETS).map(function (m) {
+      var kind = m.kind && m.kind !== "name" ? ' <span class="mm-kind">' + esc(m.kind) + "</span>" : "";
+      return "<li>" + snippetHtml(m) + kind + "</li>";
+    }).join("");
+    if (mentions.length > MAX_SNIPPETS) {
+      items += '<li class="mm-more">… and ' + (mentions.length - MAX_SNIPPETS) + " more</li>";
+    }
+    return '<div class="mm-popup">' +
+      '<div class="mm-popup-head"><span class="mm-popup-name">' + esc(p.name) + "</span>" +
+      '<span class="mm-chip" style="background:' + LAYER_INFO[l].color + '">' + esc(LAYER_INFO[l].one) + "</span>" +
+      (p.method === "relative" ? '<span class="mm-chip mm-chip-rel">estimate</span>' : "") + "</div>" +
+      '<table class="mm-props">' + rows.join("") + "</table>" +
+      '<div class="mm-mentions-head">' + esc(count) + (count === 1 ? " mention" : " mentions") + "</div>" +
+      (items ? '<ol class="mm-mentions">' + items + "</ol>" : "") +
+      "</div>";
+  }
+
+  // ---------------------------------------------------------------- render
+
+  var places = [];   // {feature, props, marker, latlng, layer, li}
+
+  function clearData() {
+    LAYERS.forEach(function (l) { groups[l].clearLayers(); });
+    places = [];
+    $("mm-place-list").innerHTML = "";
+  }
+
+  function validCollection(fc) {
+    return fc && typeof fc === "object" && fc.type === "FeatureCollection" && Array.isArray(fc.features);
+  }
+
+  function render(fc, opts) {
+    opts = opts || {};
+    clearData();
+    if (!validCollection(fc)) {
+      showStatus("The data is not a GeoJSON FeatureCollection.", "error");
+      fc = { type: "FeatureCollection", features: [] };
+    }
+    var feats = fc.features.filter(function (f) {
+      var g = f && f.geometry;
+      return g && g.type === "Point" && Array.isArray(g.coordinates) &&
+        isFinite(g.coordinates[0]) && isFinite(g.coordinates[1]);
+    });
+    var maxCount = 1;
+    feats.forEach(function (f) {
+      var p = f.properties || {};
+      var c = p.mention_count != null ? p.mention_count : (p.mentions || []).length;
+      if (c > maxCount) maxCount = c;
+    });
+    // Big markers first so that small ones stay clickable on top.
+    var order = feats.slice().sort(function (a, b) {
+      return countOf(b.properties) - countOf(a.properties);
+    });
+    var counts = {};
+    LAYERS.forEach(function (l) { counts[l] = 0; });
+
+    order.forEach(function (f, idx) {
+      var p = f.properties || {};
+      var l = layerOf(p);
+      var latlng = L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]);
+      var relative = p.method === "relative";
+      var color = LAYER_INFO[l].color;
+      var marker = L.circleMarker(latlng, {
+        renderer: svg,
+        radius: radiusFor(countOf(p), maxCount),
+        color: relative ? color : "#ffffff",
+        weight: relative ? 2.5 : 1.5,
+        dashArray: relative ? "4 3" : null,
+        fillColor: color,
+        fillOpacity: relative ? 0.35 : 0.82,
+        className: "mm-marker mm-layer-" + l + (relative ? " mm-relative" : ""),
+        bubblingMouseEvents: false
+      });
+      marker.bindPopup(function () { return popupHtml(p, latlng); }, {
+        maxWidth: 360, minWidth: 240, autoPanPadding: [30, 30], className: "mm-popup-wrap"
+      });
+      marker.bindTooltip(esc(p.name) + ' <span class="mm-tip-n">' + countOf(p) + "</span>", {
+        direction: "top", offset: [0, -radiusFor(countOf(p), maxCount)], className: "mm-tooltip"
+      });
+      var place = { feature: f, props: p, marker: marker, latlng: latlng, layer: l, index: idx };
+      marker.on("add", function () { tagMarker(place); });
+      if (relative && typeof p.uncertainty_km === "number" && p.uncertainty_km > 0) {
+        L.circle(latlng, {
+          radius: p.uncertainty_km * 1000,
+          pane: "mm-uncertainty",
+          renderer: uncertaintySvg,
+          color: color, weight: 1.2, dashArray: "5 4", fillColor: color, fillOpacity: 0.08,
+          interactive: false, className: "mm-uncertainty mm-layer-" + l
+        }).addTo(groups[l]);
+      }
+      marker.addTo(groups[l]);
+      counts[l] += 1;
+      places.push(place);
+    });
+
+    // Overlay counts in the layers control.
+    LAYERS.forEach(function (l) {
+      var els = document.querySelectorAll('.mm-layer-n[data-layer="' + l + '"]');
+      for (var i = 0; i < els.length; i++) els[i].textContent = counts[l] ? "(" + counts[l] + ")" : "";
+    });
+
+    renderList();
+    renderLegend(maxCount);
+    renderDocInfo(fc.metadata || {}, places.length);
+    fitToData(opts.animate);
+    document.body.setAttribute("data-mm-ready", "1");
+    document.body.setAttribute("data-mm-places", String(places.length));
+  }
+
+  function countOf(p) {
+    p = p || {};
+    return p.mention_count != null ? p.mention_count : (Array.isArray(p.mentions) ? p.mentions.length : 0);
+  }
+
+  function tagMarker(place) {
+    var el = place.marker.getElement && place.marker.getElement();
+    if (!el) return;
+    el.setAttribute("data-name", place.props.name == null ? "" : String(place.props.name));
+    el.setAttribute("data-layer", place.layer);
+    el.setAttribute("data-index", String(place.index));
+    if (place.feature.id != null) el.setAttribute("data-id", String(place.feature.id));
+    el.setAttribute("data-mentions", String(countOf(place.props)));
+  }
+
+  function fitToData(animate) {
+    if (!places.length) return;
+    if (places.length === 1) {
+      map.setView(places[0].latlng, 8, { animate: !!animate });
+      return;
+    }
+    var b = L.latLngBounds(places.map(function (p) { return p.latlng; }));
+    map.fitBounds(b, { padding: [40, 40], maxZoom: 8, animate: !!animate });
+  }
+
+  function renderDocInfo(meta, n) {
+    var bits = [];
+    var title = meta.title || meta.source || meta.doc;
+    if (title) bits.push('<span class="mm-doc-title" title="' + esc(title) + '">' + esc(title) + "</span>");
+    var gen = meta.generator ? esc(meta.generator) : "";
+    bits.push('<span class="mm-doc-sub">' + n + (n === 1 ? " place" : " places") + (gen ? " · " + gen : "") + "</span>");
+    $("mm-docinfo").innerHTML = bits.join("");
+    document.title = title ? String(title) + " — mentionmap" : "mentionmap";
+    var attr = attributionText(meta);
+    $("mm-footer").setAttribute("title", attr);
+  }
+
+  // -------------------------------------------------------------- the list
+
+  function renderList() {
+    var list = $("mm-place-list");
+    var sorted = places.slice().sort(function (a, b) {
+      return countOf(b.props) - countOf(a.props) ||
+        (b.props.confidence || 0) - (a.props.confidence || 0) ||
+        String(a.props.name).localeCompare(String(b.props.name));
+    });
+    var html = sorted.map(function (pl) {
+      var p = pl.props, info = LAYER_INFO[pl.layer];
+      var sub = [info.one];
+      if (p.country_code) sub.push(p.country_code);
+      if (p.method === "relative") sub.push(p.uncertainty_km != null ? "estimate ± " + p.uncertainty_km + " km" : "estimate");
+      return '<li class="mm-place" tabindex="0" role="button" data-index="' + pl.index + '" data-layer="' + pl.layer +
+        '" data-name="' + esc(p.name) + '">' +
+        '<span class="mm-place-dot' + (p.method === "relative" ? " mm-place-dot-rel" : "") + '" style="--c:' + info.color + '"></span>' +
+        '<span class="mm-place-text"><span class="mm-place-name">' + esc(p.name) + "</span>" +
+        '<span class="mm-place-sub">' + esc(sub.join(" · ")) + "</span></span>" +
+        '<span class="mm-place-n" title="mentions">' + countOf(p) + "</span></li>";
+    }).join("");
+    list.innerHTML = html;
+    $("mm-count").textContent = places.length ? "(" + places.length + ")" : "";
+    $("mm-empty").style.display = places.length ? "none" : "";
+    applyFilter();
+  }
+
+  function placeByIndex(i) {
+    for (var k = 0; k < places.length; k++) if (places[k].index === i) return places[k];
+    return null;
+  }
+
+  function focusPlace(pl) {
+    if (!map.hasLayer(groups[pl.layer])) map.addLayer(groups[pl.layer]);
+    var z = Math.max(map.getZoom(), { countries: 5, regions: 7, cities: 9, districts: 11 }[pl.layer] || 8);
+    map.setView(pl.latlng, Math.min(z, 12), { animate: true });
+    pl.marker.openPopup();
+    var items = document.querySelectorAll(".mm-place.mm-active");
+    for (var i = 0; i < items.length; i++) items[i].classList.remove("mm-active");
+    var li = document.querySelector('.mm-place[data-index="' + pl.index + '"]');
+    if (li) li.classList.add("mm-active");
+  }
+
+  $("mm-place-list").addEventListener("click", function (e) {
+    var li = e.target.closest(".mm-place");
+    if (!li) return;
+    var pl = placeByIndex(Number(li.getAttribute("data-index")));
+    if (pl) focusPlace(pl);
+  });
+  $("mm-place-list").addEventListener("keydown", function (e) {
+    if (e.key !== "Enter" && e.key !== " ") return;
+    var li = e.target.closest(".mm-place");
+    if (!li) return;
+    e.preventDefault();
+    var pl = placeByIndex(Number(li.getAttribute("data-index")));
+    if (pl) focusPlace(pl);
+  });
+
+  map.on("popupopen", function (e) {
+    var src = e.popup._source;
+    places.forEach(function (pl) {
+      var li = document.querySelector('.mm-place[data-index="' + pl.index + '"]');
+      if (li) li.classList.toggle("mm-active", pl.marker === src);
+    });
+  });
+
+  function applyFilter() {
+    var q = ($("mm-filter").value || "").trim().toLowerCase();
+    var items = $("mm-place-list").children;
+    for (var i = 0; i < items.length; i++) {
+      var name = (items[i].getAttribute("data-name") || "").toLowerCase();
+      items[i].style.display = !q || name.indexOf(q) >= 0 ? "" : "none";
+    }
+  }
+  $("mm-filter").addEventListener("input", applyFilter);
+
+  // ----------------------------------------------------------- text input
+
+  var loadedFile = null;   // {name, html: bool}
+
+  function showStatus(msg, kind) {
+    var el = $("mm-status");
+    el.textContent = msg || "";
+    el.className = "mm-status" + (kind ? " mm-status-" + kind : "");
+  }
+
+  function readFile(file) {
+    if (!file) return;
+    var name = file.name || "file";
+    var lower = name.toLowerCase();
+    var reader = new FileReader();
+    reader.onerror = function () { showStatus("Could not read " + name + ".", "error"); };
+    reader.onload = function () {
+      var text = String(reader.result || "");
+      if (/\.(geojson|json)$/.test(lower)) {
+        try {
+          var fc = JSON.parse(text);
+          if (!validCollection(fc)) throw new Error("not a FeatureCollection");
+          render(fc, { animate: true });
+          showStatus("Showing " + name + ".", "ok");
+        } catch (err) {
+          showStatus(name + " is not a GeoJSON FeatureCollection (" + err.message + ").", "error");
+        }
+        return;
+      }
+      $("mm-text").value = text;
+      loadedFile = { name: name, html: /\.html?$/.test(lower) || /^\s*<(!doctype|html)/i.test(text) };
+      $("mm-filename").textContent = name;
+      showStatus("Loaded " + name + " (" + text.length.toLocaleString("en-US") + " characters). Press Map.", "");
+    };
+    reader.readAsText(file);
+  }
+
+  $("mm-file").addEventListener("change", function (e) {
+    readFile(e.target.files && e.target.files[0]);
+    e.target.value = "";
+  });
+  $("mm-text").addEventListener("input", function () {
+    if (loadedFile) { loadedFile = null; $("mm-filename").textContent = ""; }
+  });
+
+  // Drop a file anywhere on the page.
+  var dragDepth = 0;
+  document.addEventListener("dragenter", function (e) {
+    if (!e.dataTransfer || Array.prototype.indexOf.call(e.dataTransfer.types || [], "Files") < 0) return;
+    dragDepth++;
+    document.body.classList.add("mm-dragging");
+  });
+  document.addEventListener("dragleave", function () {
+    dragDepth = Math.max(0, dragDepth - 1);
+    if (!dragDepth) document.body.classList.remove("mm-dragging");
+  });
+  document.addEventListener("dragover", function (e) { e.preventDefault(); });
+  document.addEventListener("drop", function (e) {
+    e.preventDefault();
+    dragDepth = 0;
+    document.body.classList.remove("mm-dragging");
+    var f = e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0];
+    if (f) readFile(f);
+  });
+
+  function mapText() {
+    var text = $("mm-text").value;
+    if (!text.trim()) { showStatus("Paste a text or open a file first.", "error"); return; }
+    var btn = $("mm-map-btn");
+    btn.disabled = true;
+    showStatus("Mapping…", "busy");
+    var body = { text: text };
+    if (loadedFile && loadedFile.html) body.format = "html";
+    fetch("api/map", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Accept": "application/geo+json, application/json" },
+      body: JSON.stringify(body)
+    }).then(function (resp) {
+      return resp.text().then(function (raw) {
+        var json = null;
+        try { json = raw ? JSON.parse(raw) : null; } catch (e) { json = null; }
+        if (!resp.ok) {
+          var msg = json && json.error ? json.error : (raw && raw.length < 300 ? raw : "");
+          throw new Error("HTTP " + resp.status + (msg ? ": " + msg : ""));
+        }
+        if (json && json.error && !validCollection(json)) throw new Error(json.error);
+        if (!validCollection(json)) throw new Error("the server did not send a GeoJSON FeatureCollection");
+        return json;
+      });
+    }).then(function (fc) {
+      render(fc, { animate: true });
+      var n = places.length;
+      showStatus(n ? "Found " + n + (n === 1 ? " place." : " places.") : "No places found in this text.", n ? "ok" : "");
+    }).catch(function (err) {
+      var msg = err && err.message ? err.message : String(err);
+      if (err instanceof TypeError) msg = "could not reach api/map (" + msg + ")";
+      showStatus("Mapping failed: " + msg, "error");
+    }).then(function () { btn.disabled = false; });
+  }
+
+  $("mm-map-btn").addEventListener("click", mapText);
+  $("mm-text").addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); mapText(); }
+  });
+
+  // ------------------------------------------------------------------ start
+
+  var embedded = window.MENTIONMAP_DATA;
+  if (embedded && window.location.protocol === "file:") {
+    $("mm-input").hidden = true;
+    document.body.classList.add("mm-embedded");
+  }
+  renderLegend(1);
+  if (embedded) {
+    render(embedded, { animate: false });
+  } else {
+    renderList();
+    renderDocInfo({}, 0);
+    document.body.setAttribute("data-mm-ready", "1");
+    document.body.setAttribute("data-mm-places", "0");
+  }
+
+  // A small hook for tests and for embedding pages.
+  window.mentionmap = {
+    map: map,
+    render: render,
+    places: function () {
+      return places.map(function (p) { return { name: p.props.name, layer: p.layer, index: p.index }; });
+    },
+    focus: function (name) {
+      for (var i = 0; i < places.length; i++) if (places[i].props.name === name) { focusPlace(places[i]); return true; }
+      return false;
+    },
+    layersControl: layersControl
+  };
+})();
