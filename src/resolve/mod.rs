@@ -288,9 +288,16 @@ impl<'a> Resolver<'a> {
         let support = CandidateSupport::new(self.gazetteer, mentions, &feats);
         for (i, f) in feats.iter_mut().enumerate() {
             let key = mentions[i].key.as_str();
-            for (place, _, ft) in f.iter_mut() {
+            // Where a country or region owns the name, a city holding it only as an
+            // alternate ("Mexico" for Mexico City) gets no spatial help: nearness to
+            // other Mexican places speaks as much for the country.
+            let region_owns_name = f.iter().any(|(place, kind, _)| {
+                *kind == NameKind::Preferred && self.gazetteer.place(*place).kind <= PlaceKind::Admin1
+            });
+            for (place, kind, ft) in f.iter_mut() {
                 let p = self.gazetteer.place(*place);
-                if p.kind >= PlaceKind::Admin2 {
+                let spatial = p.kind >= PlaceKind::Admin2 && !(region_owns_name && *kind == NameKind::Alternate);
+                if spatial {
                     ft.neighbours = support.score(self.gazetteer, key, p);
                 }
                 let holds_others = implied
@@ -299,7 +306,7 @@ impl<'a> Resolver<'a> {
                 if p.kind >= PlaceKind::Country && ft.country == 0.0 && holds_others {
                     ft.country = 0.5;
                 }
-                if p.kind >= PlaceKind::Admin2 {
+                if spatial {
                     ft.coherence = self.coherence(&anchors, mentions, i, p);
                 }
             }
