@@ -166,10 +166,77 @@ static BUNDLED: &[u8] = include_bytes!(concat!(
     "/gazetteer/default.tsv.gz"
 ));
 
+/// Where the bundled gazetteer's index is cached, or `None` when caching is off or
+/// no cache directory can be found.
+fn bundled_cache_path() -> Option<std::path::PathBuf> {
+    use std::env::var_os;
+    if var_os("MENTIONMAP_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0") {
+        return None;
+    }
+    let dir = var_os("MENTIONMAP_CACHE_DIR")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            var_os("XDG_CACHE_HOME").map(|d| std::path::PathBuf::from(d).join("mentionmap"))
+        })
+        .or_else(|| {
+            var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cache/mentionmap"))
+        })?;
+    let sum = crc32fast::hash(BUNDLED);
+    Some(dir.join(format!(
+        "bundled-{sum:08x}-v{}.gaz",
+        index_file::FORMAT_VERSION
+    )))
+}
+
+/// Writes the cache atomically (a private temporary file renamed into place), so
+/// that concurrent first runs never read a half-written index. Failures only cost
+/// the next run the build time, so they are ignored.
+fn write_cache(path: &Path, built: &builder::Built) {
+    let Some(dir) = path.parent() else { return };
+    if std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        std::process::id(),
+        path.file_name()
+            .map(|f| f.to_string_lossy())
+            .unwrap_or_default()
+    ));
+    if index_file::write(&tmp, built).is_ok() && std::fs::rename(&tmp, path).is_ok() {
+        return;
+    }
+    let _ = std::fs::remove_file(&tmp);
+}
+
 impl Gazetteer {
     /// The default gazetteer compiled into the library.
+    ///
+    /// Building it from the compiled-in TSV takes seconds (parsing, folding every
+    /// name, building the name automaton), so the first call also writes the result
+    /// as a binary index to the user's cache directory, and later calls map that
+    /// index (a fraction of a second). The cache file is named after a checksum of
+    /// the compiled-in data and the index format, so a new build never reads a stale
+    /// one; a missing, unwritable or corrupt cache falls back to building. The
+    /// directory is `$MENTIONMAP_CACHE_DIR`, else `$XDG_CACHE_HOME/mentionmap`, else
+    /// `~/.cache/mentionmap`; `MENTIONMAP_NO_CACHE=1` turns the cache off.
     pub fn bundled() -> Result<Gazetteer, Error> {
-        load::from_bytes(BUNDLED, "bundled default gazetteer")
+        const NAME: &str = "bundled default gazetteer";
+        let Some(cache) = bundled_cache_path() else {
+            return load::from_bytes(BUNDLED, NAME);
+        };
+        if let Ok(mut g) = index_file::open(&cache) {
+            g.source = NAME.to_string();
+            return Ok(g);
+        }
+        let mut builder = builder::GazetteerBuilder::default();
+        load::read_tsv(
+            geonames_dump::Lines::from_bytes(BUNDLED, NAME),
+            &mut builder,
+        )?;
+        let built = builder.finish();
+        write_cache(&cache, &built);
+        Ok(built.into_gazetteer(NAME))
     }
 
     /// Reads a gazetteer file: a binary index built by `mentionmap gazetteer build`

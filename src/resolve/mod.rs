@@ -292,11 +292,13 @@ impl<'a> Resolver<'a> {
             // alternate ("Mexico" for Mexico City) gets no spatial help: nearness to
             // other Mexican places speaks as much for the country.
             let region_owns_name = f.iter().any(|(place, kind, _)| {
-                *kind == NameKind::Preferred && self.gazetteer.place(*place).kind <= PlaceKind::Admin1
+                *kind == NameKind::Preferred
+                    && self.gazetteer.place(*place).kind <= PlaceKind::Admin1
             });
             for (place, kind, ft) in f.iter_mut() {
                 let p = self.gazetteer.place(*place);
-                let spatial = p.kind >= PlaceKind::Admin2 && !(region_owns_name && *kind == NameKind::Alternate);
+                let spatial = p.kind >= PlaceKind::Admin2
+                    && !(region_owns_name && *kind == NameKind::Alternate);
                 if spatial {
                     ft.neighbours = support.score(self.gazetteer, key, p);
                 }
