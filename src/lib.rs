@@ -68,6 +68,7 @@ pub mod resolve;
 pub mod source;
 pub mod spot;
 pub mod text;
+pub mod web;
 
 pub use error::Error;
 pub use gazetteer::{Gazetteer, Layer, Place, PlaceKind};

@@ -160,6 +160,10 @@ pub struct MapArgs {
     /// With -o: write one file per layer (OUT.countries.geojson ...) instead of one.
     #[arg(long, requires = "output")]
     pub split_layers: bool,
+    /// Also write a self-contained map page (Leaflet, basemap and data inlined) that
+    /// opens from disk.
+    #[arg(long, value_name = "PATH")]
+    pub html: Option<PathBuf>,
     /// Do not count demonyms ("Syrian") as mentions of their country.
     #[arg(long)]
     pub no_demonyms: bool,
@@ -361,6 +365,12 @@ fn map(gazetteer: Arc<Gazetteer>, args: MapArgs) -> Result<i32, Error> {
         }
     };
 
+    if let Some(path) = &args.html {
+        let fc = output::feature_collection(&gazetteer, &combined, &meta, &layers);
+        let value = serde_json::to_value(&fc).map_err(|e| Error::Output(e.to_string()))?;
+        std::fs::write(path, mentionmap::web::self_contained_html(&value))
+            .map_err(|e| Error::Output(format!("{}: {e}", path.display())))?;
+    }
     match (&args.output, args.split_layers) {
         (Some(path), true) => {
             for layer in &layers {
