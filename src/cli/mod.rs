@@ -54,6 +54,11 @@ pub enum Command {
         after_help = "Examples:\n  mentionmap gazetteer build --geonames allCountries.zip -o geonames.gaz\n  mentionmap gazetteer info geonames.gaz"
     )]
     Gazetteer(gazetteer::GazetteerArgs),
+    /// Serve the map page and a JSON API (POST /api/map, GET /api/resolve, GET /api/near).
+    #[command(
+        after_help = "Example:\n  mentionmap serve --addr 127.0.0.1:8080\n  then open http://127.0.0.1:8080/ and paste an article"
+    )]
+    Serve(ServeArgs),
     /// List gazetteer places within a distance of a point (R-tree query).
     #[command(after_help = "Example:\n  mentionmap near 36.2021 37.1343 --km 10")]
     Near(NearArgs),
@@ -191,6 +196,13 @@ pub struct ResolveArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port, printed at start).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: String,
+}
+
+#[derive(Debug, Args)]
 pub struct NearArgs {
     /// Latitude, degrees north.
     #[arg(allow_hyphen_values = true)]
@@ -227,6 +239,10 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Map(args) => map(gazetteer, args),
         Command::Resolve(args) => resolve(&gazetteer, args),
         Command::Near(args) => near(&gazetteer, args),
+        Command::Serve(args) => {
+            mentionmap::server::serve(Arc::new(Mapper::new(gazetteer)), &args.addr)?;
+            Ok(0)
+        }
         Command::Eval(args) => eval::run(gazetteer, args),
         Command::Gazetteer(_) => unreachable!("handled above"),
     }
