@@ -97,6 +97,11 @@ pub fn place_relative(
         let Some(rel) = parse_relation(text, &spotted.tokens, after_noun(u.tokens.end)) else {
             continue;
         };
+        // Without a place noun ("Handarat, on the edge of Aleppo") only a bearing or a
+        // distance marks the name as a place: "Lavrov, in Moscow" is a person.
+        if u.noun.is_none() && matches!(rel.kind, RelationKind::Near | RelationKind::Inside) {
+            continue;
+        }
         let Some((_, anchor, conf)) = anchor_at(rel.anchor_token) else {
             continue;
         };
@@ -224,6 +229,16 @@ mod tests {
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].replaces_mention, Some(0));
         assert!((km_from(&e[0], 36.20124, 37.16117) - 10.0).abs() < 0.1);
+    }
+
+    #[test]
+    fn an_apposition_with_a_bearing_places_a_bare_name() {
+        let e = estimates("Rebels reported shelling in Handarat, on the northern edge of Aleppo.");
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].name, "Handarat");
+        assert!(e[0].lon_lat.1 > 36.20124 + 0.05);
+        // A bare name "in" a city may be a person: no estimate.
+        assert!(estimates("Talks with Lavrov, in Aleppo, went on.").is_empty());
     }
 
     #[test]

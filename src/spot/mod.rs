@@ -466,6 +466,7 @@ impl<'a> Spotter<'a> {
     ) -> Vec<UnknownName> {
         let mut out = Vec::new();
         let no_starts = vec![false; tokens.len()];
+        let sentence_start = sentence_starts(text, tokens);
         for run in capitalised_runs(text, tokens, &no_starts) {
             // Drop leading function words ("The Handarat") and titles.
             let mut begin = run.start;
@@ -486,7 +487,29 @@ impl<'a> Spotter<'a> {
             let noun_follows = gap == " "
                 && !is_capitalised(next.surface(text))
                 && self.lexicon.is_place_noun(&next.folded);
-            if !noun_follows {
+            // "Handarat, on the northern edge of Aleppo": an apposition that opens like
+            // a spatial relation. Resolution only places these when the relation is
+            // a bearing or a distance, which people and organisations never take.
+            let relation_follows = gap == ", "
+                && !sentence_start[run.start]
+                && (next.folded.starts_with(|c: char| c.is_ascii_digit())
+                    || matches!(
+                        next.folded.as_str(),
+                        "on" | "at"
+                            | "along"
+                            | "just"
+                            | "some"
+                            | "about"
+                            | "around"
+                            | "roughly"
+                            | "nearly"
+                            | "almost"
+                            | "approximately"
+                            | "located"
+                            | "situated"
+                            | "lying"
+                    ));
+            if !noun_follows && !relation_follows {
                 continue;
             }
             let (start, end) = (tokens[name.start].start, tokens[name.end - 1].end);
@@ -495,7 +518,7 @@ impl<'a> Spotter<'a> {
                 end,
                 surface: text[start..end].to_string(),
                 tokens: name,
-                noun: Some(next.folded.clone()),
+                noun: noun_follows.then(|| next.folded.clone()),
             });
         }
         out
