@@ -209,17 +209,32 @@ impl<'a> Resolver<'a> {
         // Context named outright: countries (by name, abbreviation or demonym) and
         // first-level regions whose mentions have no other reading.
         let mut countries: HashSet<&str> = HashSet::new();
-        let mut regions: HashSet<(&str, &str)> = HashSet::new();
-        for f in &feats {
+        // Regions named outright, with the keys that name them: a region does not
+        // vouch for readings of its own name ("New York" the state is no evidence
+        // for New York the city).
+        let mut regions: HashMap<(&str, &str), HashSet<&str>> = HashMap::new();
+        for (m, f) in mentions.iter().zip(&feats) {
             let places: Vec<&Place> = f.iter().map(|c| self.gazetteer.place(c.0)).collect();
             if !places.is_empty() && places.iter().all(|p| p.kind == PlaceKind::Country) {
                 countries.extend(places.iter().map(|p| p.country_code.as_str()));
             }
-            if !places.is_empty()
-                && places.iter().all(|p| p.kind == PlaceKind::Admin1)
-                && places.len() == 1
-            {
-                regions.insert((places[0].country_code.as_str(), places[0].admin1.as_str()));
+            // A region is named outright when it is the mention's one reading by its
+            // own name or abbreviation and any other reading holds the name only as an
+            // alternate ("Illinois" is also an old name of a Riverside), or when it is
+            // the only reading ("State of Ohio").
+            let own: Vec<&Place> = if places.len() == 1 {
+                places.clone()
+            } else {
+                f.iter()
+                    .filter(|c| c.1 != NameKind::Alternate)
+                    .map(|c| self.gazetteer.place(c.0))
+                    .collect()
+            };
+            if own.len() == 1 && own[0].kind == PlaceKind::Admin1 {
+                regions
+                    .entry((own[0].country_code.as_str(), own[0].admin1.as_str()))
+                    .or_default()
+                    .insert(m.key.as_str());
             }
         }
         // Keys under which each country is named outright ("Russia", "Russian").
@@ -250,7 +265,9 @@ impl<'a> Resolver<'a> {
                     ft.country = 1.0;
                 }
                 if p.kind > PlaceKind::Admin1
-                    && regions.contains(&(p.country_code.as_str(), p.admin1.as_str()))
+                    && regions
+                        .get(&(p.country_code.as_str(), p.admin1.as_str()))
+                        .is_some_and(|keys| keys.iter().any(|k| *k != m.key))
                 {
                     ft.admin1 = 1.5;
                 }
@@ -657,7 +674,12 @@ mod tests {
 4736286\tTexas\tadmin1\tADM1\tUS\tTX\t0\t31.25\t-99.25\t\tTX|Tex.\t\n\
 4159050\tHollywood\tcity\tPPL\tUS\tFL\t153067\t26.0112\t-80.14949\t\t\t\n\
 5357527\tHollywood\tcity\tPPLX\tUS\tCA\t167664\t34.09834\t-118.32674\t\t\t\n\
-5368361\tLos Angeles\tcity\tPPLA2\tUS\tCA\t3971883\t34.05223\t-118.24368\t\t\t\n";
+5368361\tLos Angeles\tcity\tPPLA2\tUS\tCA\t3971883\t34.05223\t-118.24368\t\t\t\n\
+4896861\tIllinois\tadmin1\tADM1\tUS\tIL\t0\t40.00032\t-89.25037\t\tIL|Ill.\t\n\
+4905599\tParis\tcity\tPPLA2\tUS\tIL\t8432\t39.61115\t-87.69614\t\t\t\n\
+5387428\tRiverside\tcity\tPPL\tUS\tIL\t2946\t41.83\t-87.82\tIllinois\t\t\n\
+5128638\tNew York\tadmin1\tADM1\tUS\tNY\t0\t43.00035\t-75.4999\t\tNY|N.Y.\t\n\
+5128581\tNew York City\tcity\tPPL\tUS\tNY\t8175133\t40.71427\t-74.00597\tNew York\t\t\n";
 
     fn resolve(text: &str) -> Vec<(String, Option<u64>)> {
         let g = from_tsv(GAZ);
@@ -688,6 +710,16 @@ mod tests {
     fn coherence_picks_the_nearby_district() {
         let r = resolve("Studios in Hollywood and downtown Los Angeles.");
         assert_eq!(r[0].1, Some(5357527));
+    }
+
+    #[test]
+    fn a_region_named_in_the_text_is_context() {
+        // "Illinois" is also an alternate name of a village: the region still counts.
+        let r = resolve("The Paris library runs a workshop for Illinois job seekers.");
+        assert_eq!(r[0], ("Paris".into(), Some(4905599)));
+        // A region is no evidence for readings of its own name.
+        let r = resolve("Farmers across New York want rain.");
+        assert_eq!(r[0], ("New York".into(), Some(5128638)));
     }
 
     #[test]

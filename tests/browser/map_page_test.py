@@ -8,7 +8,8 @@
 
 --url URL   a server that serves the page and api/map.  If the page there has
             embedded data it is checked as is; otherwise the test pastes a short
-            article into the text box, presses Map, and checks what api/map sent.
+            article (or --article FILE) into the text box, presses Map, and checks
+            what api/map sent.
 --file PATH a self-contained HTML file (opened via file://): must have embedded
             data that maps Aleppo and Handarat, and must hide the text box.
 
@@ -292,7 +293,7 @@ def check_embedded(driver, res, url, label, expect_input_hidden, screenshot):
     res.check(f"{label}: no errors in the console", not errs, repr(errs[:5]))
 
 
-def check_api(driver, res, url, label, screenshot, error_text=None, local_files=False):
+def check_api(driver, res, url, label, screenshot, error_text=None, local_files=False, article=ARTICLE):
     from selenium.webdriver.common.by import By
     print(f"[{label}] {url}")
     driver.get(url)
@@ -337,7 +338,7 @@ def check_api(driver, res, url, label, screenshot, error_text=None, local_files=
     # Start from an empty map so that nothing shown before can pass for the answer.
     driver.execute_script("window.mentionmap.render({type: 'FeatureCollection', features: []});")
     driver.execute_script("var t = document.getElementById('mm-text'); t.value = arguments[0];"
-                          "t.dispatchEvent(new Event('input'));", ARTICLE)
+                          "t.dispatchEvent(new Event('input'));", article)
 
     def press_map(what):
         driver.find_element(By.ID, "mm-map-btn").click()
@@ -443,6 +444,7 @@ def main():
     ap.add_argument("--url", help="a server serving the page and api/map")
     ap.add_argument("--file", help="a self-contained HTML file with embedded data")
     ap.add_argument("--error-text", help="with --url: a text for which api/map answers a JSON error")
+    ap.add_argument("--article", help="with --url: a text file to paste and map (default: a short excerpt)")
     args = ap.parse_args()
 
     os.makedirs(OUT, exist_ok=True)
@@ -458,7 +460,12 @@ def main():
                 if has_data:
                     check_embedded(driver, res, args.url, "url", None, "map.png")
                 else:
-                    check_api(driver, res, args.url, "url", "map.png", args.error_text, local_files=True)
+                    article = ARTICLE
+                    if args.article:
+                        with open(args.article, encoding="utf-8") as f:
+                            article = f.read()
+                    check_api(driver, res, args.url, "url", "map-served.png", args.error_text, local_files=True,
+                              article=article)
             if args.file:
                 path = os.path.abspath(args.file)
                 if not os.path.exists(path):
