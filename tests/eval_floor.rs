@@ -9,10 +9,10 @@ use std::process::Command;
 
 use serde_json::Value;
 
-/// Reached on this slice when the floor was set: exact F1 0.817, acc@161 0.828,
+/// Reached on this slice when the floor was set: exact F1 0.819, acc@161 0.838,
 /// median error 1.8 km (see the eval issue's closing note).
 const MIN_EXACT_F1: f64 = 0.80;
-const MIN_ACC161: f64 = 0.81;
+const MIN_ACC161: f64 = 0.82;
 const MAX_MEDIAN_KM: f64 = 20.0;
 
 #[test]

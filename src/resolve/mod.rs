@@ -54,7 +54,7 @@ pub struct ResolveOptions {
 impl Default for ResolveOptions {
     fn default() -> Self {
         ResolveOptions {
-            min_score: 2.3,
+            min_score: 2.2,
             coherence_km: 150.0,
         }
     }
@@ -149,7 +149,7 @@ pub fn prior(p: &Place) -> f64 {
                 "PPLA2" => 0.1,
                 _ => 0.0,
             };
-            0.3 * ((p.population as f64) + 10.0).log10() + seat
+            0.25 * ((p.population as f64) + 10.0).log10() + seat
         }
         PlaceKind::District | PlaceKind::Feature => 0.2 * ((p.population as f64) + 10.0).log10(),
     }
@@ -269,7 +269,7 @@ impl<'a> Resolver<'a> {
                         .get(&(p.country_code.as_str(), p.admin1.as_str()))
                         .is_some_and(|keys| keys.iter().any(|k| *k != m.key))
                 {
-                    ft.admin1 = 1.5;
+                    ft.admin1 = 1.0;
                 }
             }
         }
@@ -323,7 +323,7 @@ impl<'a> Resolver<'a> {
                     .get(p.country_code.as_str())
                     .is_some_and(|keys| keys.iter().any(|k| *k != key));
                 if p.kind >= PlaceKind::Country && ft.country == 0.0 && holds_others {
-                    ft.country = 0.5;
+                    ft.country = 0.25;
                 }
                 if spatial {
                     ft.coherence = self.coherence(&anchors, mentions, i, p);
@@ -645,7 +645,7 @@ impl CandidateSupport {
             *e = e.max(w);
         }
         let plausibility = (prior(p) / 2.0).min(1.0);
-        1.5 * best.values().sum::<f64>().min(1.0) * plausibility
+        2.0 * best.values().sum::<f64>().min(1.0) * plausibility
     }
 }
 

@@ -120,9 +120,7 @@ pub fn place_relative(
     }
 
     for (i, m) in spotted.mentions.iter().enumerate() {
-        let Some(chosen) = resolutions[i].place else {
-            continue;
-        };
+        let has_noun = after_noun(m.tokens.end) > m.tokens.end;
         let Some(rel) = parse_relation(text, &spotted.tokens, after_noun(m.tokens.end)) else {
             continue;
         };
@@ -134,14 +132,26 @@ pub fn place_relative(
         }
         let a = gazetteer.place(anchor);
         let (lon_lat, uncertainty_km, weight) = estimate(a, rel.kind);
-        let chosen_place = gazetteer.place(chosen);
-        if chosen_place.kind < PlaceKind::Admin2 {
-            continue;
-        }
-        // A gazetteer entry within reach of the estimate always wins.
-        let reach = (3.0 * uncertainty_km).max(50.0);
-        if haversine_km(chosen_place.lon_lat(), lon_lat) <= reach {
-            continue;
+        match resolutions[i].place {
+            Some(chosen) => {
+                let chosen_place = gazetteer.place(chosen);
+                if chosen_place.kind < PlaceKind::Admin2 {
+                    continue;
+                }
+                // A gazetteer entry within reach of the estimate always wins.
+                let reach = (3.0 * uncertainty_km).max(50.0);
+                if haversine_km(chosen_place.lon_lat(), lon_lat) <= reach {
+                    continue;
+                }
+            }
+            // A name dropped as too unlikely a place on its own ("Tayba": a small
+            // town far away) is a place after all when the text places it, as for
+            // unknown names: a place noun, or a bearing or distance.
+            None => {
+                if !has_noun && matches!(rel.kind, RelationKind::Near | RelationKind::Inside) {
+                    continue;
+                }
+            }
         }
         out.push(RelativePlace {
             name: m.surface.clone(),
