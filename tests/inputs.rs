@@ -640,3 +640,49 @@ fn help_documents_exit_codes_and_batches() {
         assert!(h.contains(want), "{want} not in help");
     }
 }
+
+/// Two documents with the same id in `--out-dir`: both files are written, and the
+/// repeat is reported on stderr.
+#[test]
+fn repeated_ids_in_an_out_dir_are_not_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("dup.jsonl");
+    std::fs::write(
+        &jsonl,
+        "{\"id\": \"a\", \"text\": \"Talks opened in Aleppo.\"}\n\
+         {\"id\": \"a\", \"text\": \"Talks opened in Moscow.\"}\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = run(
+        &[
+            "map",
+            "--jsonl",
+            jsonl.to_str().unwrap(),
+            "--out-dir",
+            out.to_str().unwrap(),
+            "--threads",
+            "1",
+        ],
+        None,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let names = |p: &str| -> Vec<String> {
+        let fc: Value = serde_json::from_slice(&std::fs::read(out.join(p)).unwrap()).unwrap();
+        fc["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["properties"]["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let mut both = [names("a.geojson"), names("a~2.geojson")].concat();
+    both.sort();
+    assert_eq!(both, ["Aleppo", "Moscow"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("repeats"));
+}

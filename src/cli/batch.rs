@@ -168,6 +168,9 @@ enum Sink<'a> {
     Dir {
         dir: PathBuf,
         ext: &'static str,
+        /// Files written in this run: a repeated id gets a numbered file instead of
+        /// overwriting the first one.
+        written: std::collections::HashSet<PathBuf>,
     },
     Stream {
         w: Box<dyn Write + Send + 'a>,
@@ -191,6 +194,7 @@ impl<'a> Sink<'a> {
             return Ok(Sink::Dir {
                 dir: dir.clone(),
                 ext,
+                written: Default::default(),
             });
         }
         let mut w: Box<dyn Write + Send> = match &cfg.output {
@@ -232,8 +236,24 @@ impl<'a> Sink<'a> {
     fn put(&mut self, d: &DocResult, bytes: Vec<u8>) -> Result<(), Error> {
         let io = |e: std::io::Error| Error::Output(e.to_string());
         match self {
-            Sink::Dir { dir, ext } => {
-                let path = batch::out_path(dir, &d.id, ext);
+            Sink::Dir { dir, ext, written } => {
+                let mut path = batch::out_path(dir, &d.id, ext);
+                if written.contains(&path) {
+                    let first = path.clone();
+                    let stem = first.with_extension("");
+                    let mut n = 2;
+                    while written.contains(&path) {
+                        path = PathBuf::from(format!("{}~{n}.{ext}", stem.display()));
+                        n += 1;
+                    }
+                    eprintln!(
+                        "mentionmap: document id {:?} repeats ({} exists): wrote {}",
+                        d.id,
+                        first.display(),
+                        path.display()
+                    );
+                }
+                written.insert(path.clone());
                 if let Some(parent) = path.parent() {
                     std::fs::create_dir_all(parent)
                         .map_err(|e| Error::Output(format!("{}: {e}", parent.display())))?;
