@@ -686,3 +686,26 @@ fn repeated_ids_in_an_out_dir_are_not_overwritten() {
     assert_eq!(both, ["Aleppo", "Moscow"]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("repeats"));
 }
+
+#[test]
+fn one_document_flags_are_refused_in_a_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("docs.jsonl");
+    std::fs::write(
+        &jsonl,
+        "{\"id\": \"a\", \"text\": \"Talks opened in Aleppo.\"}\n",
+    )
+    .unwrap();
+    for extra in [&["--explain"][..], &["--html", "x.html"][..]] {
+        let mut args = vec!["map", "--jsonl", jsonl.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let o = run(&args, None);
+        assert_eq!(o.status.code(), Some(3), "{extra:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains(extra[0]) && err.contains("one document"),
+            "{err}"
+        );
+        assert!(o.stdout.is_empty(), "{extra:?}: nothing mapped");
+    }
+}

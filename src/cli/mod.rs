@@ -282,6 +282,15 @@ fn map(gazetteer: Arc<Gazetteer>, args: MapArgs) -> Result<i32, Error> {
         _ => None,
     };
     if let Some(src) = batch_source {
+        // Say so rather than silently ignore a flag that only makes sense for one text.
+        for (flag, given) in [("--explain", args.explain), ("--html", args.html.is_some())] {
+            if given {
+                return Err(Error::BadInput {
+                    source_name: flag.into(),
+                    message: "works on one document: not with a directory or --jsonl".into(),
+                });
+            }
+        }
         let cfg = batch::BatchConfig {
             mapper: &mapper,
             gazetteer: &gazetteer,
