@@ -1,0 +1,513 @@
+//! Python bindings for mentionmap (PyO3), imported as `mentionmap._mentionmap`.
+//!
+//! The extension holds one thing, [`PyMapper`] (`mentionmap.Mapper` in Python): the
+//! library's [`Mapper`] over a gazetteer loaded once, with the input preparation and
+//! output writers the CLI uses, so `Mapper.map(text)` returns the same GeoJSON
+//! FeatureCollection `mentionmap map` writes, parsed into Python objects.
+//!
+//! ## Threads and the GIL
+//!
+//! Mapping never touches Python objects: texts are copied out of Python first, the
+//! work runs with the GIL released ([`Python::allow_threads`]), and only the results
+//! are turned into Python objects. `map_many` and `columns` map their documents in
+//! parallel on rayon, on a pool of `threads` workers made for the call (or rayon's
+//! global pool when `threads` is not given). The mapper is immutable (`frozen`) and
+//! `Sync`, so Python threads may share one.
+//!
+//! ## Results as Python objects
+//!
+//! Results are built as `serde_json::Value`s (in parallel), then converted with
+//! `pythonize`; `benches/python_vs_cli.sh` compares the cost of the binding with the
+//! CLI. Flat rows ([`PyMapper::columns`]) skip GeoJSON and go straight to column
+//! lists, which pandas and Arrow take without a per-row dict.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use mentionmap::gazetteer::Layer;
+use mentionmap::output::{feature_collection, Metadata};
+use mentionmap::pipeline::Method;
+use mentionmap::source::{prepare, Input, PrepareOptions};
+use mentionmap::{Gazetteer, MappedDocument, Mapper};
+use pyo3::create_exception;
+use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString};
+use rayon::prelude::*;
+use serde_json::{json, Value};
+
+create_exception!(
+    _mentionmap,
+    MentionmapError,
+    PyException,
+    "An error from mentionmap: an unreadable or corrupt gazetteer, bad input."
+);
+
+fn to_py_err(e: mentionmap::Error) -> PyErr {
+    MentionmapError::new_err(e.to_string())
+}
+
+fn to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
+    pythonize::pythonize(py, v).map_err(|e| MentionmapError::new_err(e.to_string()))
+}
+
+/// Maps texts to the places they mention (see the Python docstring in `__init__.pyi`).
+#[pyclass(frozen, subclass, module = "mentionmap._mentionmap", name = "Mapper")]
+pub struct PyMapper {
+    mapper: Arc<Mapper>,
+    prepare: PrepareOptions,
+    layers: Vec<Layer>,
+}
+
+/// One document of a call, copied out of Python so that mapping can run without the GIL.
+struct Doc {
+    id: Option<String>,
+    text: String,
+}
+
+impl PyMapper {
+    /// Prepares one text as the CLI does for a text input (the trailing-boilerplate
+    /// filter keeps a prefix, so offsets still index the caller's string) and maps it.
+    fn map_doc(&self, doc: &Doc) -> Result<(Metadata, MappedDocument), mentionmap::Error> {
+        let prepared = prepare(
+            Input::Text {
+                name: doc.id.clone().unwrap_or_else(|| "text".into()),
+                text: doc.text.clone(),
+            },
+            None,
+            &self.prepare,
+        )?;
+        let mut meta = prepared.meta;
+        // The source names the caller's input; a plain string has none.
+        meta.source = None;
+        meta.doc = doc.id.clone();
+        let mapped = self.mapper.map(&prepared.text);
+        Ok((meta, mapped))
+    }
+
+    fn geojson(&self, doc: &Doc) -> Result<Value, mentionmap::Error> {
+        let (meta, mapped) = self.map_doc(doc)?;
+        let fc = feature_collection(self.mapper.gazetteer(), &mapped, &meta, &self.layers);
+        serde_json::to_value(fc).map_err(|e| mentionmap::Error::Output(e.to_string()))
+    }
+
+    /// Runs `f` over `docs` without the GIL, in parallel on `threads` workers.
+    fn run<T: Send>(
+        &self,
+        py: Python<'_>,
+        docs: &[Doc],
+        threads: Option<usize>,
+        f: impl Fn(&Self, &Doc) -> Result<T, mentionmap::Error> + Sync,
+    ) -> PyResult<Vec<T>> {
+        let work = || -> Result<Vec<T>, mentionmap::Error> {
+            match threads {
+                Some(1) => docs.iter().map(|d| f(self, d)).collect(),
+                Some(n) => {
+                    let pool = rayon::ThreadPoolBuilder::new()
+                        .num_threads(n)
+                        .thread_name(|i| format!("mentionmap-{i}"))
+                        .build()
+                        .map_err(|e| mentionmap::Error::BadInput {
+                            source_name: "threads".into(),
+                            message: e.to_string(),
+                        })?;
+                    pool.install(|| docs.par_iter().map(|d| f(self, d)).collect())
+                }
+                None => docs.par_iter().map(|d| f(self, d)).collect(),
+            }
+        };
+        py.allow_threads(work).map_err(to_py_err)
+    }
+}
+
+/// Copies texts (and ids) out of Python: any iterable of `str`.
+fn collect_docs(texts: &Bound<'_, PyAny>, ids: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<Doc>> {
+    if texts.is_instance_of::<PyString>() {
+        return Err(PyTypeError::new_err(
+            "texts must be an iterable of str, not a single str (use map() for one text)",
+        ));
+    }
+    let mut docs = Vec::new();
+    for (i, t) in texts.try_iter()?.enumerate() {
+        let t = t?;
+        let text: String = t.extract().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "texts[{i}] is {}, not str",
+                t.get_type()
+                    .name()
+                    .map(|n| n.to_string())
+                    .unwrap_or_default()
+            ))
+        })?;
+        docs.push(Doc { id: None, text });
+    }
+    if let Some(ids) = ids {
+        // Ids are strings in every output; numbers are written as Python prints them.
+        let ids: Vec<String> = ids
+            .try_iter()?
+            .map(|id| Ok(id?.str()?.to_string()))
+            .collect::<PyResult<_>>()?;
+        if ids.len() != docs.len() {
+            return Err(PyValueError::new_err(format!(
+                "got {} ids for {} texts",
+                ids.len(),
+                docs.len()
+            )));
+        }
+        for (doc, id) in docs.iter_mut().zip(ids) {
+            doc.id = Some(id);
+        }
+    }
+    Ok(docs)
+}
+
+fn check_threads(threads: Option<usize>) -> PyResult<Option<usize>> {
+    match threads {
+        Some(0) => Err(PyValueError::new_err("threads must be at least 1")),
+        t => Ok(t),
+    }
+}
+
+fn round(x: f64, digits: i32) -> f64 {
+    let f = 10f64.powi(digits);
+    (x * f).round() / f
+}
+
+/// Names of the flat row columns, in order (see `columns`).
+const COLUMNS: [&str; 16] = [
+    "doc_id",
+    "name",
+    "mention",
+    "start",
+    "end",
+    "kind",
+    "geonameid",
+    "gazetteer_name",
+    "layer",
+    "feature_code",
+    "country_code",
+    "lat",
+    "lon",
+    "confidence",
+    "method",
+    "uncertainty_km",
+];
+
+/// One row per mention, built without the GIL.
+struct Row {
+    doc_id: String,
+    name: String,
+    mention: String,
+    start: usize,
+    end: usize,
+    kind: &'static str,
+    geonameid: Option<u64>,
+    gazetteer_name: Option<String>,
+    layer: &'static str,
+    feature_code: Option<String>,
+    country_code: Option<String>,
+    lat: f64,
+    lon: f64,
+    confidence: f64,
+    method: &'static str,
+    uncertainty_km: Option<f64>,
+}
+
+fn rows_of(gaz: &Gazetteer, doc_id: &str, mapped: &MappedDocument, layers: &[Layer]) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for p in mapped.places.iter().filter(|p| layers.contains(&p.layer)) {
+        let g = p.place.map(|i| gaz.place(i));
+        // The same values the GeoJSON carries (rounded as it rounds them), so rows and
+        // features agree.
+        let country = g
+            .map(|g| g.country_code.clone())
+            .or_else(|| p.anchor.map(|a| gaz.place(a).country_code.clone()))
+            .filter(|c| !c.is_empty());
+        for m in &p.mentions {
+            rows.push(Row {
+                doc_id: doc_id.to_string(),
+                name: p.name.clone(),
+                mention: m.text.clone(),
+                start: m.start,
+                end: m.end,
+                kind: m.kind,
+                geonameid: g.filter(|g| g.has_geonames_id()).map(|g| g.id),
+                gazetteer_name: g.map(|g| g.name.clone()),
+                layer: p.layer.as_str(),
+                feature_code: g.map(|g| g.feature_code.clone()),
+                country_code: country.clone(),
+                lat: round(p.lon_lat.1, 6),
+                lon: round(p.lon_lat.0, 6),
+                confidence: round(p.confidence, 3),
+                method: match p.method {
+                    Method::Gazetteer => "gazetteer",
+                    Method::Relative => "relative",
+                },
+                uncertainty_km: p.uncertainty_km.map(|u| round(u, 1)),
+            });
+        }
+    }
+    rows
+}
+
+#[pymethods]
+impl PyMapper {
+    #[new]
+    #[pyo3(signature = (gazetteer=None, *, demonyms=true, min_score=None, boilerplate_filter=true, layers=None))]
+    fn new(
+        py: Python<'_>,
+        gazetteer: Option<PathBuf>,
+        demonyms: bool,
+        min_score: Option<f64>,
+        boilerplate_filter: bool,
+        layers: Option<Vec<String>>,
+    ) -> PyResult<Self> {
+        let layers = match layers {
+            None => Layer::ALL.to_vec(),
+            Some(names) => names
+                .iter()
+                .map(|n| {
+                    Layer::parse(n).ok_or_else(|| {
+                        PyValueError::new_err(format!(
+                            "unknown layer {n:?}: expected countries, regions, cities or districts"
+                        ))
+                    })
+                })
+                .collect::<PyResult<Vec<_>>>()?,
+        };
+        if let Some(s) = min_score {
+            if !s.is_finite() {
+                return Err(PyValueError::new_err("min_score must be a finite number"));
+            }
+        }
+        // Loading takes from a fraction of a second (a cached index) to seconds (the
+        // first build); other Python threads run meanwhile.
+        let gaz = py
+            .allow_threads(|| match &gazetteer {
+                Some(path) => Gazetteer::open(path),
+                None => Gazetteer::bundled(),
+            })
+            .map_err(to_py_err)?;
+        let mut builder = Mapper::builder().demonyms(demonyms);
+        if let Some(s) = min_score {
+            builder = builder.min_score(s);
+        }
+        Ok(PyMapper {
+            mapper: Arc::new(builder.build(Arc::new(gaz))),
+            prepare: PrepareOptions {
+                boilerplate_filter,
+                html: Some(false),
+                ..Default::default()
+            },
+            layers,
+        })
+    }
+
+    /// Where the gazetteer was read from ("bundled default gazetteer" or a path).
+    #[getter]
+    fn gazetteer(&self) -> String {
+        self.mapper.gazetteer().source().to_string()
+    }
+
+    /// Attribution lines for the gazetteer's data (GeoNames, CC BY 4.0, first).
+    #[getter]
+    fn attribution(&self) -> Vec<String> {
+        let mut lines = vec![mentionmap::output::GEONAMES_ATTRIBUTION.to_string()];
+        lines.extend(
+            self.mapper
+                .gazetteer()
+                .attribution()
+                .iter()
+                .filter(|a| !a.contains("GeoNames (https"))
+                .cloned(),
+        );
+        lines
+    }
+
+    /// Number of places in the gazetteer.
+    fn __len__(&self) -> usize {
+        self.mapper.gazetteer().places().len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Mapper(gazetteer={:?}, places={})",
+            self.mapper.gazetteer().source(),
+            self.mapper.gazetteer().places().len()
+        )
+    }
+
+    /// Maps one text to a GeoJSON FeatureCollection (a dict).
+    #[pyo3(signature = (text, *, doc=None))]
+    fn map<'py>(
+        &self,
+        py: Python<'py>,
+        text: String,
+        doc: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let d = Doc { id: doc, text };
+        let fc = py.allow_threads(|| self.geojson(&d)).map_err(to_py_err)?;
+        to_py(py, &fc)
+    }
+
+    /// Maps many texts in parallel; a list of FeatureCollections in input order.
+    #[pyo3(signature = (texts, *, ids=None, threads=None))]
+    fn map_many<'py>(
+        &self,
+        py: Python<'py>,
+        texts: &Bound<'py, PyAny>,
+        ids: Option<&Bound<'py, PyAny>>,
+        threads: Option<usize>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let threads = check_threads(threads)?;
+        let docs = collect_docs(texts, ids)?;
+        let values = self.run(py, &docs, threads, |m, d| m.geojson(d))?;
+        let out = PyList::empty(py);
+        for v in &values {
+            out.append(to_py(py, v)?)?;
+        }
+        Ok(out)
+    }
+
+    /// Maps many texts to flat rows, one per mention, as a dict of equal-length
+    /// column lists.
+    #[pyo3(signature = (texts, *, ids=None, threads=None))]
+    fn columns<'py>(
+        &self,
+        py: Python<'py>,
+        texts: &Bound<'py, PyAny>,
+        ids: Option<&Bound<'py, PyAny>>,
+        threads: Option<usize>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let threads = check_threads(threads)?;
+        let docs = collect_docs(texts, ids)?;
+        let with_ids: Vec<Doc> = docs
+            .into_iter()
+            .enumerate()
+            .map(|(i, d)| Doc {
+                id: Some(d.id.unwrap_or_else(|| i.to_string())),
+                text: d.text,
+            })
+            .collect();
+        let per_doc = self.run(py, &with_ids, threads, |m, d| {
+            let (_, mapped) = m.map_doc(d)?;
+            let id = d.id.as_deref().unwrap_or_default();
+            Ok(rows_of(m.mapper.gazetteer(), id, &mapped, &m.layers))
+        })?;
+        let rows: Vec<&Row> = per_doc.iter().flatten().collect();
+        let out = PyDict::new(py);
+        macro_rules! column {
+            ($name:literal, $field:ident) => {
+                out.set_item(
+                    $name,
+                    PyList::new(py, rows.iter().map(|r| r.$field.clone()))?,
+                )?;
+            };
+        }
+        column!("doc_id", doc_id);
+        column!("name", name);
+        column!("mention", mention);
+        column!("start", start);
+        column!("end", end);
+        column!("kind", kind);
+        column!("geonameid", geonameid);
+        column!("gazetteer_name", gazetteer_name);
+        column!("layer", layer);
+        column!("feature_code", feature_code);
+        column!("country_code", country_code);
+        column!("lat", lat);
+        column!("lon", lon);
+        column!("confidence", confidence);
+        column!("method", method);
+        column!("uncertainty_km", uncertainty_km);
+        debug_assert_eq!(out.len(), COLUMNS.len());
+        Ok(out)
+    }
+
+    /// Gazetteer candidates for a name, best-known first.
+    #[pyo3(signature = (name, limit=10))]
+    fn resolve<'py>(
+        &self,
+        py: Python<'py>,
+        name: &str,
+        limit: usize,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        if name.trim().is_empty() {
+            return Err(PyValueError::new_err("name is empty"));
+        }
+        let g = self.mapper.gazetteer();
+        let mut hits = g.lookup(name);
+        // The order of `mentionmap resolve` and /api/resolve: the prior a place has
+        // before any context (kind, population), then the id for a stable order.
+        hits.sort_by(|a, b| {
+            mentionmap::resolve::prior(b.1)
+                .total_cmp(&mentionmap::resolve::prior(a.1))
+                .then(a.1.id.cmp(&b.1.id))
+        });
+        hits.truncate(limit);
+        let rows: Vec<Value> = hits
+            .iter()
+            .map(|(posting, p)| {
+                json!({
+                    "geonameid": p.has_geonames_id().then_some(p.id), "id": p.id,
+                    "name": p.name, "kind": p.kind, "feature_code": p.feature_code,
+                    "country_code": p.country_code, "admin1": p.admin1,
+                    "population": p.population, "lat": p.lat, "lon": p.lon,
+                    "matched_as": posting.kind.as_str(),
+                    "prior": mentionmap::resolve::prior(p),
+                })
+            })
+            .collect();
+        to_py(py, &Value::Array(rows))
+    }
+
+    /// Gazetteer places within `km` of a point, nearest first.
+    #[pyo3(signature = (lat, lon, km=25.0, limit=50))]
+    fn near<'py>(
+        &self,
+        py: Python<'py>,
+        lat: f64,
+        lon: f64,
+        km: f64,
+        limit: usize,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        if !(-90.0..=90.0).contains(&lat)
+            || !(-180.0..=180.0).contains(&lon)
+            || !(0.0..=20_100.0).contains(&km)
+        {
+            return Err(PyValueError::new_err(
+                "lat must be in [-90, 90], lon in [-180, 180], km in [0, 20100]",
+            ));
+        }
+        let g = self.mapper.gazetteer();
+        let rows: Vec<Value> = py
+            .allow_threads(|| g.spatial().within_km(lon, lat, km))
+            .into_iter()
+            .take(limit)
+            .map(|(i, d)| {
+                let p = g.place(i);
+                json!({
+                    "geonameid": p.has_geonames_id().then_some(p.id), "id": p.id,
+                    "name": p.name, "kind": p.kind, "feature_code": p.feature_code,
+                    "country_code": p.country_code, "population": p.population,
+                    "lat": p.lat, "lon": p.lon, "km": (d * 100.0).round() / 100.0,
+                })
+            })
+            .collect();
+        to_py(py, &Value::Array(rows))
+    }
+}
+
+/// The compiled part of the `mentionmap` Python package.
+#[pymodule]
+fn _mentionmap(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyMapper>()?;
+    m.add("MentionmapError", m.py().get_type::<MentionmapError>())?;
+    m.add("COLUMNS", COLUMNS.to_vec())?;
+    m.add(
+        "GEONAMES_ATTRIBUTION",
+        mentionmap::output::GEONAMES_ATTRIBUTION,
+    )?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

@@ -1,0 +1,58 @@
+"""GeoDataFrames from the three shapes of results."""
+
+from __future__ import annotations
+
+import pytest
+
+import mentionmap
+
+gpd = pytest.importorskip("geopandas")
+
+TEXTS = ["Rain fell on Lyon and Nice overnight.", "Talks in Geneva; Syrian envoy in Geneva."]
+
+
+def test_from_one_collection(mapper):
+    fc = mapper.map(TEXTS[0])
+    gdf = mentionmap.to_geodataframe(fc)
+    assert isinstance(gdf, gpd.GeoDataFrame)
+    assert gdf.crs.to_epsg() == 4326
+    assert list(gdf["name"]) == ["Lyon", "Nice"]
+    assert (gdf.geometry.geom_type == "Point").all()
+    for (x, y), f in zip(zip(gdf.geometry.x, gdf.geometry.y), fc["features"]):
+        assert [x, y] == f["geometry"]["coordinates"]
+    assert gdf["id"].str.startswith("geonames:").all()
+    # Lyon lies north of Nice and west of it.
+    lyon, nice = gdf.geometry
+    assert lyon.y > nice.y and lyon.x < nice.x
+
+
+def test_from_many_collections(mapper):
+    fcs = mapper.map_many(TEXTS, ids=["a", "b"])
+    gdf = mapper.to_geodataframe(fcs)
+    assert gdf.crs.to_epsg() == 4326
+    assert list(zip(gdf["doc"], gdf["gazetteer_name"])) == [
+        ("a", "Lyon"),
+        ("a", "Nice"),
+        ("b", "Geneva"),
+        ("b", "Syria"),
+    ]
+    assert gdf.loc[gdf["name"] == "Geneva", "mention_count"].item() == 2
+    # Without ids the position names the document.
+    assert list(mentionmap.to_geodataframe(mapper.map_many(TEXTS))["doc"].unique()) == ["0", "1"]
+
+
+def test_from_rows(mapper):
+    df = mapper.to_dataframe(TEXTS)
+    gdf = mentionmap.to_geodataframe(df)
+    assert gdf.crs.to_epsg() == 4326
+    assert len(gdf) == len(df) == 5  # one row per mention: Geneva twice
+    assert list(gdf.geometry.x) == list(df["lon"]) and list(gdf.geometry.y) == list(df["lat"])
+    gdf2 = mentionmap.to_geodataframe(mapper.rows(TEXTS))
+    assert list(gdf2["mention"]) == list(gdf["mention"])
+
+
+def test_rejects_other_input():
+    with pytest.raises(TypeError):
+        mentionmap.to_geodataframe("Lyon")
+    with pytest.raises(TypeError):
+        mentionmap.to_geodataframe([{"type": "Feature"}])
