@@ -141,7 +141,10 @@ def shared_mapper(gazetteer: Optional[str] = None, **options: Any) -> Mapper:
     the gazetteer is loaded once per process, not once per task or partition, and a
     mapper never has to be pickled and shipped.
     """
-    key = (None if gazetteer is None else str(gazetteer),) + tuple(sorted(options.items()))
+    # Lists (layers) become tuples so that the options can key the cache.
+    key = (None if gazetteer is None else str(gazetteer),) + tuple(
+        (k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(options.items())
+    )
     with _SHARED_LOCK:
         mapper = _SHARED.get(key)
         if mapper is None:

@@ -33,7 +33,7 @@ def test_from_many_collections(mapper):
     assert list(zip(gdf["doc"], gdf["gazetteer_name"])) == [
         ("a", "Lyon"),
         ("a", "Nice"),
-        ("b", "Geneva"),
+        ("b", "Genève"),
         ("b", "Syria"),
     ]
     assert gdf.loc[gdf["name"] == "Geneva", "mention_count"].item() == 2

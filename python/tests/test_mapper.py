@@ -77,7 +77,8 @@ def test_seed_metadata_credits_geonames(mapper, seed_text):
 
 
 def cli_binary() -> Path | None:
-    path = Path(os.environ.get("MENTIONMAP_BIN", REPO / "target" / "release" / "mentionmap"))
+    target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
+    path = Path(os.environ.get("MENTIONMAP_BIN", target / "release" / "mentionmap"))
     return path if path.is_file() else None
 
 
