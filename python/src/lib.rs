@@ -17,7 +17,7 @@
 //! ## Results as Python objects
 //!
 //! Results are built as `serde_json::Value`s (in parallel), then converted with
-//! `pythonize`; `benches/python_vs_cli.sh` compares the cost of the binding with the
+//! `pythonize`; `benches/python_vs_cli.py` compares the cost of the binding with the
 //! CLI. Flat rows ([`PyMapper::columns`]) skip GeoJSON and go straight to column
 //! lists, which pandas and Arrow take without a per-row dict.
 
