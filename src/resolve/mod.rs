@@ -19,7 +19,9 @@
 //!   the candidate lies near that anchor.
 //! * `dateline` — an all-capitals name opening a story is a city.
 //! * `common_word` — a penalty for names made of common English words ("Reading",
-//!   "White House"): heavier for small places and at the start of a sentence.
+//!   "White House"): heavier for small places and at the start of a sentence, halved
+//!   when the name stands in a list beside a name that is no common word ("Lyon and
+//!   Nice").
 //!
 //! Resolution runs twice: the first pass picks provisional winners from the features
 //! that need no other mention; the second adds context and coherence from them. All
@@ -366,6 +368,8 @@ impl<'a> Resolver<'a> {
                 _ if p.population >= 100_000 => -0.75,
                 _ => -1.5,
             };
+            // Listed beside a real name, a common word is probably a place as well.
+            let size = if m.listed_with_name { size / 2.0 } else { size };
             size + if m.sentence_initial { -1.0 } else { 0.0 }
         };
         Features {

@@ -51,6 +51,9 @@ pub struct Mention {
     pub dateline: bool,
     /// Every word of the span is a common English word ("Reading", "White House").
     pub common_words: bool,
+    /// The span stands in a list beside a mention that is no common word ("Lyon and
+    /// Nice", "Nice, Cannes"): a coordinated common word is likely a place too.
+    pub listed_with_name: bool,
 }
 
 impl Mention {
@@ -173,6 +176,7 @@ impl<'a> Spotter<'a> {
                 None => i += 1,
             }
         }
+        mark_lists(text, &mut mentions);
         let unknown = self.find_unknown(text, &tokens, &covered, &in_person);
         Spotted {
             tokens,
@@ -291,6 +295,7 @@ impl<'a> Spotter<'a> {
                 common_words: range
                     .clone()
                     .all(|t| self.lexicon.is_common_word(&tokens[t].folded)),
+                listed_with_name: false,
                 tokens: range,
             });
         }
@@ -579,6 +584,24 @@ fn is_dateline(text: &str, tokens: &[Token], start: usize, end: usize) -> bool {
     after.starts_with(['-', '—', '–', ',', '('])
 }
 
+/// Marks common-word mentions that stand in a list beside a name that is no common
+/// word: "Lyon and Nice", "Nice or Cannes", "Nice, Lyon". The list says both are the
+/// same sort of thing; it does not say which reading, so resolution only softens the
+/// common-word penalty.
+fn mark_lists(text: &str, mentions: &mut [Mention]) {
+    for i in 1..mentions.len() {
+        let gap = &text[mentions[i - 1].end..mentions[i].start];
+        if !matches!(gap, " and " | " or " | ", " | " & " | ", and " | ", or ") {
+            continue;
+        }
+        let (a, b) = (mentions[i - 1].common_words, mentions[i].common_words);
+        if a != b {
+            let common = if a { i - 1 } else { i };
+            mentions[common].listed_with_name = true;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -591,7 +614,9 @@ mod tests {
 2963597\tKerry\tcity\tPPL\tIE\t02\t1000\t52.1\t-9.6\t\t\t\n\
 473247\tVladimir\tcity\tPPL\tRU\t83\t350000\t56.13\t40.4\t\t\t\n\
 4140963\tWashington\tcity\tPPLC\tUS\tDC\t689545\t38.89511\t-77.03637\t\t\t\n\
-5815135\tWashington\tadmin1\tADM1\tUS\tWA\t0\t47.5\t-120.5\t\tWA|Wash.\t\n";
+5815135\tWashington\tadmin1\tADM1\tUS\tWA\t0\t47.5\t-120.5\t\tWA|Wash.\t\n\
+2996944\tLyon\tcity\tPPLA\tFR\t84\t522969\t45.74846\t4.84671\t\t\t\n\
+2990440\tNice\tcity\tPPLA2\tFR\t93\t342669\t43.70313\t7.26608\t\t\t\n";
 
     fn spot(text: &str) -> Spotted {
         let g = from_tsv(GAZ);
@@ -649,5 +674,29 @@ mod tests {
             assert_eq!(&text[m.start..m.end], m.surface);
         }
         assert_eq!(surfaces(&s), ["Ḩalab", "Halab", "Aleppo"]);
+    }
+
+    #[test]
+    fn a_common_word_listed_beside_a_name_is_marked() {
+        let listed = |text: &str| -> Vec<(String, bool)> {
+            spot(text)
+                .mentions
+                .into_iter()
+                .map(|m| (m.surface, m.listed_with_name))
+                .collect()
+        };
+        assert_eq!(
+            listed("Rain fell on Lyon and Nice overnight."),
+            [("Lyon".into(), false), ("Nice".into(), true)]
+        );
+        assert_eq!(
+            listed("From Nice, Aleppo is far."),
+            [("Nice".into(), true), ("Aleppo".into(), false)]
+        );
+        // Not a list: a verb between them.
+        assert_eq!(
+            listed("Nice weather reached Lyon."),
+            [("Nice".into(), false), ("Lyon".into(), false)]
+        );
     }
 }
