@@ -60,7 +60,7 @@ fn bench_load(c: &mut Criterion) {
     let after = rss_kib();
     eprintln!(
         "bundled gazetteer: {} places, {} names; RSS {:.1} MiB before, {:.1} MiB after load (+{:.1} MiB)",
-        g.places().len(),
+        g.len(),
         g.names().len(),
         before as f64 / 1024.0,
         after as f64 / 1024.0,
@@ -134,8 +134,7 @@ fn bench_spatial(c: &mut Criterion) {
             b.iter(|| {
                 qs.iter()
                     .map(|&(lon, lat)| {
-                        g.places()
-                            .iter()
+                        g.iter_places()
                             .filter(|p| haversine_km((lon, lat), p.lon_lat()) <= 50.0)
                             .count()
                     })
