@@ -1,8 +1,11 @@
 //! Benchmarks (not run in CI): `cargo bench --bench mapping`.
 //!
 //! * `load/*` — time to load the bundled default gazetteer from its compiled-in TSV
-//!   (the first run) and from the cached index (every later run); the process's
-//!   resident memory before and after a load is printed to stderr.
+//!   (the first run) and from the cached index (every later run; its records decoded
+//!   at open, as for any index of up to a million places, or left in the map as for a
+//!   full GeoNames index); the process's resident memory before and after a load is
+//!   printed to stderr. `cargo run --release --example open_index -- FILE` times the
+//!   parts of opening any index file.
 //! * `map/*` — mapping news text document by document (the dev corpora's texts from
 //!   ../shared/eval/dev, or the test texts when absent), reported in bytes/s, next to a baseline in the same
 //!   run: tokenising the same text, the least any mapper must do. Compare ratios, not
@@ -60,7 +63,7 @@ fn bench_load(c: &mut Criterion) {
     let after = rss_kib();
     eprintln!(
         "bundled gazetteer: {} places, {} names; RSS {:.1} MiB before, {:.1} MiB after load (+{:.1} MiB)",
-        g.places().len(),
+        g.len(),
         g.names().len(),
         before as f64 / 1024.0,
         after as f64 / 1024.0,
@@ -80,6 +83,11 @@ fn bench_load(c: &mut Criterion) {
     group.bench_function("bundled_from_cache", |b| {
         b.iter(|| black_box(Gazetteer::bundled().unwrap()))
     });
+    std::env::set_var("MENTIONMAP_RECORDS", "lazy");
+    group.bench_function("bundled_from_cache_lazy_records", |b| {
+        b.iter(|| black_box(Gazetteer::bundled().unwrap()))
+    });
+    std::env::remove_var("MENTIONMAP_RECORDS");
     group.finish();
 }
 
@@ -134,8 +142,7 @@ fn bench_spatial(c: &mut Criterion) {
             b.iter(|| {
                 qs.iter()
                     .map(|&(lon, lat)| {
-                        g.places()
-                            .iter()
+                        g.iter_places()
                             .filter(|p| haversine_km((lon, lat), p.lon_lat()) <= 50.0)
                             .count()
                     })

@@ -57,6 +57,7 @@ pub fn feature(gazetteer: &Gazetteer, place: &MappedPlace, doc: Option<&str>) ->
         props.insert(k.to_string(), v);
     };
     put("name", json!(place.name));
+    let g = g.as_deref();
     put("gazetteer_name", json!(g.map(|p| p.name.clone())));
     put(
         "geonameid",
@@ -226,6 +227,7 @@ fn write_csv(
     w.write_record(CSV_HEADER).map_err(err)?;
     for p in doc.places.iter().filter(|p| layers.contains(&p.layer)) {
         let g = p.place.map(|i| gazetteer.place(i));
+        let g = g.as_deref();
         let spans: Vec<String> = p
             .mentions
             .iter()

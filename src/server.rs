@@ -161,8 +161,8 @@ async fn resolve(
     let g = state.mapper.gazetteer();
     let mut hits = g.lookup(&name);
     hits.sort_by(|a, b| {
-        crate::resolve::prior(b.1)
-            .total_cmp(&crate::resolve::prior(a.1))
+        crate::resolve::prior(&b.1)
+            .total_cmp(&crate::resolve::prior(&a.1))
             .then(a.1.id.cmp(&b.1.id))
     });
     hits.truncate(q.limit.unwrap_or(10).min(100));

@@ -47,9 +47,9 @@ fn ids(g: &Gazetteer, name: &str) -> Vec<u64> {
     v
 }
 
-fn place(g: &Gazetteer, id: u64) -> &mentionmap::Place {
-    g.places()
-        .iter()
+fn place(g: &Gazetteer, id: u64) -> mentionmap::Place {
+    g.iter_places()
+        .map(|p| p.into_owned())
         .find(|p| p.id == id)
         .unwrap_or_else(|| panic!("no place {id}"))
 }
@@ -59,7 +59,7 @@ fn reads_the_dump_layout_with_its_tricky_rows() {
     let g = geonames(Filters::default(), false)
         .finish()
         .into_gazetteer("t");
-    assert_eq!(g.places().len(), 13);
+    assert_eq!(g.len(), 13);
     // Kinds from feature class and code.
     assert_eq!(place(&g, 170063).kind, PlaceKind::City);
     assert_eq!(place(&g, 170062).kind, PlaceKind::Admin1);
@@ -212,7 +212,7 @@ fn user_places_alone_and_merged_by_id() {
     user_places::add_csv(&mut b, &fixture("user-places.csv")).unwrap();
     user_places::add_geojson(&mut b, &fixture("user-places.geojson")).unwrap();
     let g = b.finish().into_gazetteer("t");
-    assert_eq!(g.places().len(), 5);
+    assert_eq!(g.len(), 5);
     assert_eq!(place(&g, 169933).kind, PlaceKind::City);
     let castello = &g.lookup("دوار الكاستيلو")[0].1;
     assert_eq!(
@@ -232,7 +232,7 @@ fn user_places_alone_and_merged_by_id() {
     let mut b = geonames(Filters::default(), false);
     user_places::add_csv(&mut b, &fixture("user-places.csv")).unwrap();
     let g = b.finish().into_gazetteer("t");
-    assert_eq!(g.places().len(), 15);
+    assert_eq!(g.len(), 15);
     assert_eq!(ids(&g, "Handarat Camp"), [169933]);
     assert_eq!(place(&g, 169933).population, 0);
 }
@@ -367,7 +367,7 @@ fn index_round_trip_matches_the_in_memory_gazetteer() {
     let dir = tempfile::tempdir().unwrap();
     let (path, mem) = build_index(dir.path());
     let g = Gazetteer::open(&path).unwrap();
-    assert_eq!(g.places(), mem.places());
+    assert!(g.iter_places().eq(mem.iter_places()));
     assert_eq!(g.attribution(), mem.attribution());
     assert_eq!(g.names().len(), mem.names().len());
     for n in [
@@ -395,6 +395,121 @@ fn index_round_trip_matches_the_in_memory_gazetteer() {
     );
     assert_eq!(info.classes.iter().filter(|c| **c == b'P').count(), 6);
     assert!(!info.meta.built_at.is_empty());
+}
+
+/// Everything a caller can ask a gazetteer, for comparing two of them.
+fn answers(g: &Gazetteer) -> String {
+    let mut out = format!("{}\n", g.len());
+    for p in g.iter_places() {
+        out += &format!("{p:?}\n");
+    }
+    for n in [
+        "Aleppo", "حلب", "SYR", "Syrian", "Handarat", "Iraq", "nowhere",
+    ] {
+        out += &format!("{n}: {:?}\n", g.lookup(n));
+    }
+    for (lon, lat, km) in [
+        (37.16, 36.2, 50.0),
+        (44.4, 33.3, 500.0),
+        (179.9, 0.0, 20_000.0),
+    ] {
+        out += &format!("{:?}\n", g.spatial().within_km(lon, lat, km));
+        out += &format!("{:?}\n", g.spatial().nearest(lon, lat, 3));
+    }
+    for cc in ["SY", "IQ", "US", ""] {
+        out += &format!("{cc}: {:?}\n", g.country(cc));
+        for a1 in ["09", "07", "01", ""] {
+            out += &format!("{cc}.{a1}: {:?}\n", g.admin1(cc, a1));
+        }
+    }
+    out
+}
+
+#[test]
+fn eager_and_lazy_records_answer_as_the_in_memory_gazetteer() {
+    use index_file::RecordLoading;
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mem) = build_index(dir.path());
+    let want = answers(&mem);
+    for loading in [
+        RecordLoading::Eager,
+        RecordLoading::Lazy,
+        RecordLoading::Auto,
+    ] {
+        let (g, _) = index_file::open_with(&path, loading).unwrap();
+        assert_eq!(answers(&g), want, "{loading:?}");
+        assert_eq!(g.kind(0), mem.kind(0));
+    }
+}
+
+/// The file with one section's bytes changed and both checksums recomputed, so
+/// that only the structure checks can catch it.
+fn with_section_changed(good: &[u8], tag: &[u8; 4], change: impl Fn(&mut [u8])) -> Vec<u8> {
+    let mut b = good.to_vec();
+    let count = u32::from_le_bytes(b[12..16].try_into().unwrap()) as usize;
+    let entry = (0..count)
+        .map(|i| 32 + i * 24)
+        .find(|&t| &b[t..t + 4] == tag)
+        .expect("section present");
+    let off = u64::from_le_bytes(b[entry + 8..entry + 16].try_into().unwrap()) as usize;
+    let len = u64::from_le_bytes(b[entry + 16..entry + 24].try_into().unwrap()) as usize;
+    change(&mut b[off..off + len]);
+    let body = crc32fast::hash(&b[32..]);
+    b[24..28].copy_from_slice(&body.to_le_bytes());
+    let header = crc32fast::hash(&b[..28]);
+    b[28..32].copy_from_slice(&header.to_le_bytes());
+    b
+}
+
+#[test]
+fn corrupt_sections_with_good_checksums_are_errors_at_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = build_index(dir.path());
+    let good = std::fs::read(&path).unwrap();
+    let bad = dir.path().join("bad.gaz");
+    let open = |bytes: Vec<u8>| {
+        std::fs::write(&bad, bytes).unwrap();
+        Gazetteer::open(&bad).map(|_| ()).unwrap_err().to_string()
+    };
+    let set_u32 =
+        |at: usize, v: u32| move |s: &mut [u8]| s[at..at + 4].copy_from_slice(&v.to_le_bytes());
+    type Change = Box<dyn Fn(&mut [u8])>;
+    let cases: Vec<(&[u8; 4], Change, &str)> = vec![
+        // The tree: its levels (so children would fall outside), a point's place, a box.
+        (b"TREE", Box::new(set_u32(4, 9)), "spatial tree"),
+        (
+            b"TREE",
+            Box::new(set_u32(16 + 8, 1_000_000)),
+            "spatial tree",
+        ),
+        (
+            b"TREE",
+            Box::new(|s: &mut [u8]| {
+                let n = s.len();
+                s[n - 2] ^= 1
+            }),
+            "spatial tree",
+        ),
+        // A record's kind, point and string id.
+        (b"RECS", Box::new(|s: &mut [u8]| s[40] = 9), "record 0"),
+        (b"RECS", Box::new(set_u32(48 + 20, 950_000_000)), "record 1"),
+        (b"RECS", Box::new(set_u32(24, u32::MAX)), "record 0"),
+        // Strings split inside a character, or not UTF-8.
+        (b"STRS", Box::new(|s: &mut [u8]| s[0] = 0xff), "UTF-8"),
+        (b"STRX", Box::new(set_u32(0, 1)), "string offsets"),
+        // Postings naming no place, offsets out of order.
+        (b"POST", Box::new(set_u32(0, u32::MAX)), "posting refers"),
+        (b"OFFS", Box::new(set_u32(4, u32::MAX)), "offsets"),
+        // The region list: out of range, or naming a city.
+        (b"RGNS", Box::new(set_u32(0, u32::MAX)), "region list"),
+    ];
+    for (tag, change, says) in cases {
+        let e = open(with_section_changed(&good, tag, change));
+        assert!(
+            e.contains("corrupt gazetteer") && e.contains(says),
+            "{tag:?}: {e}"
+        );
+    }
 }
 
 #[test]
@@ -449,11 +564,15 @@ fn corrupt_or_truncated_index_is_a_clear_error() {
     let mut b = good.clone();
     b.push(0);
     assert!(open(&b).contains("extended"));
-    let mut b = good.clone();
-    b[8..12].copy_from_slice(&2u32.to_le_bytes());
-    let crc = crc32fast::hash(&b[..28]);
-    b[28..32].copy_from_slice(&crc.to_le_bytes());
-    assert!(open(&b).contains("format version 2"));
+    for (version, says) in [(1u32, "older mentionmap: rebuild it"), (3, "newer")] {
+        let mut b = good.clone();
+        b[8..12].copy_from_slice(&version.to_le_bytes());
+        let crc = crc32fast::hash(&b[..28]);
+        b[28..32].copy_from_slice(&crc.to_le_bytes());
+        let e = open(&b);
+        assert!(e.contains(&format!("format version {version}")), "{e}");
+        assert!(e.contains(says), "{e}");
+    }
     // Still fine after all that.
     assert!(Gazetteer::open(&path).is_ok());
 }
@@ -471,10 +590,10 @@ fn bundled_tsv_goes_through_the_builder_and_the_index() {
     let g = Gazetteer::open(&path).unwrap();
     eprintln!(
         "default index: {} places opened in {:?}",
-        g.places().len(),
+        g.len(),
         t.elapsed()
     );
-    assert_eq!(g.places(), bundled.places());
+    assert!(g.iter_places().eq(bundled.iter_places()));
     for n in ["Aleppo", "Washington", "U.S.", "Syrian", "Paris"] {
         let a: Vec<_> = g.lookup(n).iter().map(|(p, pl)| (*p, pl.id)).collect();
         let b: Vec<_> = bundled
@@ -491,7 +610,7 @@ fn bundled_tsv_goes_through_the_builder_and_the_index() {
             .unwrap(),
     )
     .unwrap();
-    assert_eq!(b.len(), bundled.places().len());
+    assert_eq!(b.len(), bundled.len());
 }
 
 #[test]
@@ -539,7 +658,7 @@ fn cli_build_and_info() {
     let text = String::from_utf8_lossy(&info.stdout);
     assert!(info.status.success());
     for want in [
-        "format version 1",
+        "format version 2",
         "places      15",
         "P city, village",
         "H stream",

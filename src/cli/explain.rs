@@ -50,8 +50,8 @@ pub fn print(gazetteer: &Gazetteer, source: &str, doc: &MappedDocument) {
             "{:?} placed relative to {} at ({:.4}, {:.4}) ± {:.1} km, confidence {:.2}",
             p.name,
             p.anchor
-                .map(|a| gazetteer.place(a).name.as_str())
-                .unwrap_or("?"),
+                .map(|a| gazetteer.place(a).name.clone())
+                .unwrap_or_else(|| "?".into()),
             p.lon_lat.1,
             p.lon_lat.0,
             p.uncertainty_km.unwrap_or(0.0),

@@ -473,8 +473,8 @@ fn resolve(gazetteer: &Gazetteer, args: ResolveArgs) -> Result<i32, Error> {
     let mut hits = gazetteer.lookup(&args.name);
     // Rank by the resolver's context-free prior, as a reader would expect.
     hits.sort_by(|a, b| {
-        let pa = mentionmap::resolve::prior(a.1);
-        let pb = mentionmap::resolve::prior(b.1);
+        let pa = mentionmap::resolve::prior(&a.1);
+        let pb = mentionmap::resolve::prior(&b.1);
         pb.total_cmp(&pa).then(a.1.id.cmp(&b.1.id))
     });
     hits.truncate(args.limit);

@@ -113,8 +113,7 @@ pub struct Built {
 impl Built {
     /// (distinct folded names, postings).
     pub fn name_counts(&self) -> (usize, usize) {
-        let (_, offsets, postings) = self.names.raw_parts();
-        (offsets.len() - 1, postings.len())
+        (self.names.len(), self.names.posting_count())
     }
 
     /// The in-memory gazetteer.

@@ -1,29 +1,41 @@
 //! The binary gazetteer index (`.gaz`): one file holding the name automaton, its
-//! postings, the place records and build metadata, opened by memory map.
+//! postings, the place records, a packed R-tree of their points and build metadata,
+//! opened by memory map and read in place.
 //!
 //! ```text
 //! header, 32 bytes (little-endian)
 //!   0  magic "MMGAZ\0"            6  u16 reserved (0)
-//!   8  u32 format version (1)    12  u32 number of sections
+//!   8  u32 format version (2)    12  u32 number of sections
 //!  16  u64 body length (file length - 32)
 //!  24  u32 crc32 of the body     28  u32 crc32 of header bytes 0..28
 //! body
 //!   section table: per section u32 tag, u32 reserved, u64 offset (from file start), u64 length
 //!   sections, each starting on an 8-byte boundary:
 //!     META  JSON build metadata (sources, filters, build date, attribution, code names)
-//!     STRS  string table: each string a u16 length then UTF-8 bytes
+//!     STRX  u32 per string + 1: where each string starts in STRS (the last is its length)
+//!     STRS  the strings' UTF-8 bytes, back to back, each stored once
 //!     RECS  48-byte records: u64 id, u64 population, i32 lon and i32 lat (1e-7 degrees),
-//!           u32 offsets of name, feature code, country code and admin1 in STRS,
-//!           u8 kind, u8 feature class, 6 bytes zero
+//!           u32 string ids of name, feature code, country code and admin1,
+//!           u8 kind, u8 feature class, 6 bytes zero (see `records`)
 //!     FST   the fst map bytes (folded name → key ordinal)
 //!     OFFS  u32 per key + 1: the key's first posting
 //!     POST  u32 per posting: place << 4 | name kind << 2 | all caps << 1 | trailing dot
+//!     TREE  packed R-tree of the points (see `packed_rtree`)
+//!     RGNS  u32 record indices, ascending, of every country and admin1 place
 //! ```
 //!
-//! Opening checks the magic, version, length and both checksums before reading
-//! anything, then checks every offset, string, kind and posting as it decodes, so a
-//! truncated or corrupt file is a clear [`Error::Gazetteer`], never a panic or wrong
-//! answers. The records are copied out into [`Place`]s; the automaton stays in the map.
+//! Version 2 replaced version 1 (which had to decode every record and rebuild the
+//! R-tree at open); a version-1 file is refused with a request to rebuild it.
+//!
+//! Opening checks the magic, version, length and both checksums (the body checksum
+//! is computed over chunks in parallel and combined), then validates every section's
+//! structure: each record's kind, point and string ids, the string table's UTF-8 and
+//! offsets, the posting offsets and places, every R-tree box. So a truncated or corrupt
+//! file is a clear [`Error::Gazetteer`] at open, never a panic or wrong answers later.
+//! Nothing else is read: records are decoded when asked for (or all at open for small
+//! indexes, see [`RecordLoading`]), postings and the tree are read in the map, and only
+//! the countries and first-level regions listed in `RGNS` are decoded to build their
+//! lookup tables.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -31,44 +43,68 @@ use std::io::{BufWriter, Write};
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use memmap2::Mmap;
+use rayon::prelude::*;
 
 use super::builder::{BuildMeta, Built};
-use super::names::{FstBytes, NameIndex, NameKind, Posting};
-use super::{Gazetteer, Place, PlaceKind};
+use super::bytes::{u32_at, u64_at, Bytes};
+use super::names::NameIndex;
+use super::packed_rtree::{self, PackedRTree, StoredPoint};
+use super::records::{self, MappedRecords};
+use super::spatial::SpatialIndex;
+use super::{Gazetteer, Place, PlaceKind, PlaceStore};
 use crate::error::Error;
 
 /// The first six bytes of every index file.
 pub const MAGIC: &[u8; 6] = b"MMGAZ\0";
 /// The format version this mentionmap writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 const HEADER_LEN: usize = 32;
-const RECORD_LEN: usize = 48;
+/// Indexes with at most this many places have all their records decoded at open:
+/// it costs little, and spares mapping the per-lookup decoding.
+pub const EAGER_RECORDS_MAX: usize = 1_000_000;
 
 const META: u32 = u32::from_le_bytes(*b"META");
+const STRX: u32 = u32::from_le_bytes(*b"STRX");
 const STRS: u32 = u32::from_le_bytes(*b"STRS");
 const RECS: u32 = u32::from_le_bytes(*b"RECS");
 const FST: u32 = u32::from_le_bytes(*b"FST\0");
 const OFFS: u32 = u32::from_le_bytes(*b"OFFS");
 const POST: u32 = u32::from_le_bytes(*b"POST");
-const TAGS: [u32; 6] = [META, STRS, RECS, FST, OFFS, POST];
+const TREE: u32 = u32::from_le_bytes(*b"TREE");
+const RGNS: u32 = u32::from_le_bytes(*b"RGNS");
+const TAGS: [u32; 9] = [META, STRX, STRS, RECS, FST, OFFS, POST, TREE, RGNS];
 
-const KINDS: [PlaceKind; 7] = [
-    PlaceKind::Continent,
-    PlaceKind::Country,
-    PlaceKind::Admin1,
-    PlaceKind::Admin2,
-    PlaceKind::City,
-    PlaceKind::District,
-    PlaceKind::Feature,
-];
-const NAME_KINDS: [NameKind; 4] = [
-    NameKind::Preferred,
-    NameKind::Alternate,
-    NameKind::Abbreviation,
-    NameKind::Demonym,
-];
+/// Whether [`open_with`] decodes all records at open or each when asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordLoading {
+    /// Eager up to [`EAGER_RECORDS_MAX`] places, lazy above; the environment variable
+    /// `MENTIONMAP_RECORDS=eager` or `=lazy` overrides it (for measurements).
+    Auto,
+    /// Decode every record into memory at open.
+    Eager,
+    /// Keep the records in the map and decode one when asked for.
+    Lazy,
+}
+
+/// How long each part of [`open_with`] took.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OpenTimes {
+    /// Mapping the file and checking the header and section table.
+    pub map: Duration,
+    /// The body checksum.
+    pub checksum: Duration,
+    /// Validating records and strings (and decoding them when eager).
+    pub records: Duration,
+    /// Validating the name automaton, offsets and postings.
+    pub names: Duration,
+    /// Validating the R-tree.
+    pub tree: Duration,
+    /// Decoding countries and first-level regions.
+    pub regions: Duration,
+}
 
 /// What [`write()`] wrote.
 #[derive(Debug, Clone, Copy)]
@@ -97,7 +133,7 @@ pub fn write(path: &Path, built: &Built) -> Result<WriteSummary, Error> {
     header[8..12].copy_from_slice(&FORMAT_VERSION.to_le_bytes());
     header[12..16].copy_from_slice(&(TAGS.len() as u32).to_le_bytes());
     header[16..24].copy_from_slice(&(body.len() as u64).to_le_bytes());
-    header[24..28].copy_from_slice(&crc32fast::hash(&body).to_le_bytes());
+    header[24..28].copy_from_slice(&parallel_crc32(&body).to_le_bytes());
     let hcrc = crc32fast::hash(&header[..28]);
     header[28..32].copy_from_slice(&hcrc.to_le_bytes());
     let tmp = path.with_extension("gaz.part");
@@ -111,11 +147,10 @@ pub fn write(path: &Path, built: &Built) -> Result<WriteSummary, Error> {
             .map_err(out_err)?;
     }
     std::fs::rename(&tmp, path).map_err(out_err)?;
-    let (_, offsets, postings) = built.names.raw_parts();
     Ok(WriteSummary {
         places: built.places.len(),
-        names: offsets.len() - 1,
-        postings: postings.len(),
+        names: built.names.len(),
+        postings: built.names.posting_count(),
         bytes: (HEADER_LEN + body.len()) as u64,
     })
 }
@@ -126,56 +161,72 @@ fn pad8(buf: &mut Vec<u8>) {
     }
 }
 
+/// The crc32 of `bytes`, computed over chunks in parallel and combined (the same
+/// value as a sequential crc32).
+fn parallel_crc32(bytes: &[u8]) -> u32 {
+    const CHUNK: usize = 16 << 20;
+    bytes
+        .par_chunks(CHUNK)
+        .map(|c| {
+            let mut h = crc32fast::Hasher::new();
+            h.update(c);
+            h
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .fold(crc32fast::Hasher::new(), |mut all, h| {
+            all.combine(&h);
+            all
+        })
+        .finalize()
+}
+
 fn encode_body(built: &Built) -> Result<Vec<u8>, Error> {
     let too_big =
-        |what: &str| Error::Output(format!("gazetteer too large for index format 1: {what}"));
-    // String table, with repeated strings (codes, common names) stored once.
-    let mut strs: Vec<u8> = Vec::new();
-    let mut interned: HashMap<&str, u32> = HashMap::new();
-    let mut recs = Vec::with_capacity(built.places.len() * RECORD_LEN);
-    for (p, &class) in built.places.iter().zip(&built.classes) {
-        let mut o = [0u32; 4];
-        for (slot, s) in o
-            .iter_mut()
-            .zip([&p.name, &p.feature_code, &p.country_code, &p.admin1])
-        {
-            *slot = intern(s, &mut strs, &mut interned)
-                .ok_or_else(|| too_big("string table over 4 GiB"))?;
-        }
-        recs.extend_from_slice(&p.id.to_le_bytes());
-        recs.extend_from_slice(&p.population.to_le_bytes());
-        recs.extend_from_slice(&to_e7(p.lon).to_le_bytes());
-        recs.extend_from_slice(&to_e7(p.lat).to_le_bytes());
-        for o in o {
-            recs.extend_from_slice(&o.to_le_bytes());
-        }
-        recs.push(KINDS.iter().position(|k| *k == p.kind).unwrap_or(0) as u8);
-        recs.push(class);
-        recs.extend_from_slice(&[0u8; 6]);
-    }
-    let (fst, offsets, postings) = built.names.raw_parts();
+        |what: &str| Error::Output(format!("gazetteer too large for index format 2: {what}"));
     if built.places.len() >= 1 << 28 {
         return Err(too_big("more than 268 million places"));
     }
-    let mut offs = Vec::with_capacity(offsets.len() * 4);
-    for o in offsets {
-        offs.extend_from_slice(&o.to_le_bytes());
-    }
-    let mut post = Vec::with_capacity(postings.len() * 4);
-    for p in postings {
-        let kind = NAME_KINDS.iter().position(|k| *k == p.kind).unwrap_or(1) as u32;
-        let v =
-            (p.place << 4) | (kind << 2) | (u32::from(p.all_caps) << 1) | u32::from(p.trailing_dot);
-        post.extend_from_slice(&v.to_le_bytes());
-    }
+    let recs = records::encode(&built.places, &built.classes)
+        .ok_or_else(|| too_big("string table over 4 GiB"))?;
+    let names = &built.names;
+    let offs: Vec<u8> = (0..=names.len())
+        .flat_map(|k| names.offset(k).to_le_bytes())
+        .collect();
+    let post: Vec<u8> = names
+        .all_postings()
+        .iter()
+        .flat_map(|p| p.pack().to_le_bytes())
+        .collect();
+    let points: Vec<StoredPoint> = built
+        .places
+        .iter()
+        .enumerate()
+        .map(|(i, p)| StoredPoint {
+            lon_e7: records::to_e7(p.lon),
+            lat_e7: records::to_e7(p.lat),
+            place: i as u32,
+        })
+        .collect();
+    let tree = packed_rtree::encode(&points);
+    let regions: Vec<u8> = built
+        .places
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| matches!(p.kind, PlaceKind::Country | PlaceKind::Admin1))
+        .flat_map(|(i, _)| (i as u32).to_le_bytes())
+        .collect();
     let meta = serde_json::to_vec(&built.meta).map_err(|e| Error::Output(e.to_string()))?;
-    let sections: [(u32, &[u8]); 6] = [
+    let sections: [(u32, &[u8]); 9] = [
         (META, &meta),
-        (STRS, &strs),
-        (RECS, &recs),
-        (FST, fst),
+        (STRX, &recs.strx),
+        (STRS, &recs.strs),
+        (RECS, &recs.recs),
+        (FST, names.fst_bytes()),
         (OFFS, &offs),
         (POST, &post),
+        (TREE, &tree),
+        (RGNS, &regions),
     ];
     let table_len = sections.len() * 24;
     let mut body =
@@ -193,32 +244,6 @@ fn encode_body(built: &Built) -> Result<Vec<u8>, Error> {
     Ok(body)
 }
 
-/// The offset of `s` in the string table, adding it the first time. Strings longer
-/// than 65,535 bytes are cut at a character boundary. `None` past 4 GiB.
-fn intern<'a>(s: &'a str, strs: &mut Vec<u8>, interned: &mut HashMap<&'a str, u32>) -> Option<u32> {
-    let mut end = s.len().min(u16::MAX as usize);
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    let s = &s[..end];
-    if let Some(&o) = interned.get(s) {
-        return Some(o);
-    }
-    let o = u32::try_from(strs.len()).ok()?;
-    strs.extend_from_slice(&(s.len() as u16).to_le_bytes());
-    strs.extend_from_slice(s.as_bytes());
-    interned.insert(s, o);
-    Some(o)
-}
-
-fn to_e7(deg: f64) -> i32 {
-    (deg * 1e7).round() as i32
-}
-
-fn from_e7(v: i32) -> f64 {
-    v as f64 / 1e7
-}
-
 /// A validated, mapped index file.
 struct Mapped {
     map: Arc<Mmap>,
@@ -234,6 +259,11 @@ impl Mapped {
     fn section(&self, tag: u32) -> &[u8] {
         &self.map[self.sections[&tag].clone()]
     }
+
+    /// A section as shared bytes of the map (no copy).
+    fn bytes(&self, tag: u32) -> Bytes {
+        Bytes::Mapped(self.map.clone(), self.sections[&tag].clone())
+    }
 }
 
 fn corrupt(source: &str, message: String) -> Error {
@@ -244,16 +274,9 @@ fn corrupt(source: &str, message: String) -> Error {
     }
 }
 
-fn u32_at(b: &[u8], i: usize) -> u32 {
-    u32::from_le_bytes(b[i..i + 4].try_into().unwrap())
-}
-
-fn u64_at(b: &[u8], i: usize) -> u64 {
-    u64::from_le_bytes(b[i..i + 8].try_into().unwrap())
-}
-
 /// Maps and validates the file: magic, version, length, checksums, section table.
-fn map_file(path: &Path) -> Result<Mapped, Error> {
+fn map_file(path: &Path, times: &mut OpenTimes) -> Result<Mapped, Error> {
+    let start = Instant::now();
     let source = path.display().to_string();
     let file = File::open(path).map_err(|e| Error::Io {
         path: source.clone(),
@@ -284,9 +307,14 @@ fn map_file(path: &Path) -> Result<Mapped, Error> {
         ));
     }
     let version = u32_at(&map, 8);
-    if version != FORMAT_VERSION {
+    if version < FORMAT_VERSION {
         return Err(bad(format!(
-            "index format version {version}; this mentionmap reads version {FORMAT_VERSION}: rebuild it with `mentionmap gazetteer build`"
+            "index format version {version} was built by an older mentionmap: rebuild it with `mentionmap gazetteer build` (this mentionmap reads version {FORMAT_VERSION})"
+        )));
+    }
+    if version > FORMAT_VERSION {
+        return Err(bad(format!(
+            "index format version {version} was built by a newer mentionmap; this one reads version {FORMAT_VERSION}"
         )));
     }
     let body_len = u64_at(&map, 16);
@@ -298,9 +326,12 @@ fn map_file(path: &Path) -> Result<Mapped, Error> {
             body_len + HEADER_LEN as u64
         )));
     }
-    if crc32fast::hash(&map[HEADER_LEN..]) != u32_at(&map, 24) {
+    times.map = start.elapsed();
+    let start = Instant::now();
+    if parallel_crc32(&map[HEADER_LEN..]) != u32_at(&map, 24) {
         return Err(bad("index checksum mismatch: the file is corrupt".into()));
     }
+    times.checksum = start.elapsed();
     let count = u32_at(&map, 12) as usize;
     if count > 64 || HEADER_LEN + count * 24 > map.len() {
         return Err(bad(format!("bad section count {count}")));
@@ -336,110 +367,97 @@ fn read_meta(m: &Mapped) -> Result<BuildMeta, Error> {
     serde_json::from_slice(m.section(META)).map_err(|e| m.err(format!("bad metadata: {e}")))
 }
 
-/// Decodes the records (places and feature classes).
-fn read_records(m: &Mapped) -> Result<(Vec<Place>, Vec<u8>), Error> {
-    let recs = m.section(RECS);
-    let strs = m.section(STRS);
-    if recs.len() % RECORD_LEN != 0 {
-        return Err(m.err(format!(
-            "record section of {} bytes is not a whole number of records",
-            recs.len()
-        )));
-    }
-    let n = recs.len() / RECORD_LEN;
-    let mut cache: HashMap<u32, String> = HashMap::new();
-    let string = |o: u32| -> Result<&str, Error> {
-        let o = o as usize;
-        let len = strs
-            .get(o..o + 2)
-            .map(|b| u16::from_le_bytes([b[0], b[1]]) as usize)
-            .ok_or_else(|| m.err(format!("string offset {o} out of range")))?;
-        let bytes = strs
-            .get(o + 2..o + 2 + len)
-            .ok_or_else(|| m.err(format!("string at {o} runs past the table")))?;
-        std::str::from_utf8(bytes).map_err(|_| m.err(format!("string at {o} is not UTF-8")))
-    };
-    let mut places = Vec::with_capacity(n);
-    let mut classes = Vec::with_capacity(n);
-    for r in recs.chunks_exact(RECORD_LEN) {
-        let kind = *KINDS.get(r[40] as usize).ok_or_else(|| {
-            m.err(format!(
-                "record {} has unknown kind {}",
-                places.len(),
-                r[40]
-            ))
-        })?;
-        let lon = from_e7(i32::from_le_bytes(r[16..20].try_into().unwrap()));
-        let lat = from_e7(i32::from_le_bytes(r[20..24].try_into().unwrap()));
-        if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
-            return Err(m.err(format!("record {} is off the globe", places.len())));
-        }
-        let mut short = |o: u32| -> Result<String, Error> {
-            if let Some(s) = cache.get(&o) {
-                return Ok(s.clone());
-            }
-            let s = string(o)?.to_string();
-            if s.len() <= 8 {
-                cache.insert(o, s.clone());
-            }
-            Ok(s)
-        };
-        places.push(Place {
-            id: u64_at(r, 0),
-            population: u64_at(r, 8),
-            lon,
-            lat,
-            name: string(u32_at(r, 24))?.to_string(),
-            feature_code: short(u32_at(r, 28))?,
-            country_code: short(u32_at(r, 32))?,
-            admin1: short(u32_at(r, 36))?,
-            kind,
-        });
-        classes.push(r[41]);
-    }
-    Ok((places, classes))
+/// Validates the record sections; `None` of them is decoded.
+fn read_records(m: &Mapped) -> Result<MappedRecords, Error> {
+    MappedRecords::open(m.bytes(RECS), m.bytes(STRX), m.bytes(STRS)).map_err(|e| m.err(e))
 }
 
 fn read_names(m: &Mapped, places: usize) -> Result<NameIndex, Error> {
-    let offs = m.section(OFFS);
-    let post = m.section(POST);
-    if offs.len() % 4 != 0 || post.len() % 4 != 0 {
-        return Err(m.err("name offsets or postings are not whole u32s".into()));
+    NameIndex::from_mapped(m.bytes(FST), m.bytes(OFFS), m.bytes(POST), places).map_err(|e| m.err(e))
+}
+
+/// The country and admin1 tables from the `RGNS` list: first record wins for a code,
+/// as when they are built by scanning every place.
+type RegionTables = (HashMap<String, u32>, HashMap<(String, String), u32>);
+
+fn read_regions(m: &Mapped, records: &MappedRecords) -> Result<RegionTables, Error> {
+    let list = m.section(RGNS);
+    if list.len() % 4 != 0 {
+        return Err(m.err("region list is not whole u32s".into()));
     }
-    let offsets: Vec<u32> = offs
-        .chunks_exact(4)
-        .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
-        .collect();
-    let mut postings = Vec::with_capacity(post.len() / 4);
-    for c in post.chunks_exact(4) {
-        let v = u32::from_le_bytes(c.try_into().unwrap());
-        let place = v >> 4;
-        if place as usize >= places {
-            return Err(m.err(format!("posting refers to place {place} of {places}")));
+    let mut countries = HashMap::new();
+    let mut admin1 = HashMap::new();
+    let mut previous: Option<u32> = None;
+    for at in (0..list.len()).step_by(4) {
+        let i = u32_at(list, at);
+        if (i as usize) >= records.len() || previous.is_some_and(|p| p >= i) {
+            return Err(m.err(format!("region list entry {i} is out of order or range")));
         }
-        postings.push(Posting {
-            place,
-            kind: NAME_KINDS[((v >> 2) & 3) as usize],
-            all_caps: v & 2 != 0,
-            trailing_dot: v & 1 != 0,
-        });
+        previous = Some(i);
+        let p = records.place(i as usize);
+        match p.kind {
+            PlaceKind::Country => {
+                countries.entry(p.country_code).or_insert(i);
+            }
+            PlaceKind::Admin1 => {
+                admin1.entry((p.country_code, p.admin1)).or_insert(i);
+            }
+            _ => return Err(m.err(format!("region list names place {i}, not a region"))),
+        }
     }
-    let fst = FstBytes::Mapped(m.map.clone(), m.sections[&FST].clone());
-    NameIndex::from_raw(fst, offsets, postings).map_err(|e| m.err(e))
+    Ok((countries, admin1))
 }
 
 /// Opens an index file as a gazetteer.
 pub fn open(path: &Path) -> Result<Gazetteer, Error> {
-    let m = map_file(path)?;
+    open_with(path, RecordLoading::Auto).map(|(g, _)| g)
+}
+
+/// Opens an index file as a gazetteer, decoding records as `loading` says, and tells
+/// how long each part took.
+pub fn open_with(path: &Path, loading: RecordLoading) -> Result<(Gazetteer, OpenTimes), Error> {
+    let mut times = OpenTimes::default();
+    let m = map_file(path, &mut times)?;
     let meta = read_meta(&m)?;
-    let (places, _) = read_records(&m)?;
-    let names = read_names(&m, places.len())?;
-    Ok(Gazetteer::from_parts(
+    let start = Instant::now();
+    let records = read_records(&m)?;
+    let n = records.len();
+    let eager = match loading {
+        RecordLoading::Eager => true,
+        RecordLoading::Lazy => false,
+        RecordLoading::Auto => match std::env::var("MENTIONMAP_RECORDS").as_deref() {
+            Ok("eager") => true,
+            Ok("lazy") => false,
+            _ => n <= EAGER_RECORDS_MAX,
+        },
+    };
+    times.records = start.elapsed();
+    let start = Instant::now();
+    let names = read_names(&m, n)?;
+    times.names = start.elapsed();
+    let start = Instant::now();
+    let tree = PackedRTree::open(m.bytes(TREE), n).map_err(|e| m.err(e))?;
+    times.tree = start.elapsed();
+    let start = Instant::now();
+    let (countries, admin1) = read_regions(&m, &records)?;
+    times.regions = start.elapsed();
+    let start = Instant::now();
+    let places = if eager {
+        PlaceStore::Owned((0..n).into_par_iter().map(|i| records.place(i)).collect())
+    } else {
+        PlaceStore::Mapped(records)
+    };
+    times.records += start.elapsed();
+    let gazetteer = Gazetteer {
         places,
         names,
-        m.source.clone(),
-        meta.attribution,
-    ))
+        spatial: SpatialIndex::Packed(tree),
+        countries,
+        admin1,
+        source: m.source.clone(),
+        attribution: meta.attribution,
+    };
+    Ok((gazetteer, times))
 }
 
 /// What `mentionmap gazetteer info` shows about an index file.
@@ -463,18 +481,19 @@ pub struct IndexInfo {
 
 /// Reads an index file's metadata and records (validated as by [`open`]).
 pub fn info(path: &Path) -> Result<IndexInfo, Error> {
-    let m = map_file(path)?;
+    let m = map_file(path, &mut OpenTimes::default())?;
     let meta = read_meta(&m)?;
-    let (places, classes) = read_records(&m)?;
-    let names = read_names(&m, places.len())?;
-    let (_, offsets, postings) = names.raw_parts();
+    let records = read_records(&m)?;
+    let names = read_names(&m, records.len())?;
+    PackedRTree::open(m.bytes(TREE), records.len()).map_err(|e| m.err(e))?;
+    read_regions(&m, &records)?;
     Ok(IndexInfo {
         format_version: FORMAT_VERSION,
         bytes: m.map.len() as u64,
         meta,
-        names: offsets.len() - 1,
-        postings: postings.len(),
-        places,
-        classes,
+        names: names.len(),
+        postings: names.posting_count(),
+        places: (0..records.len()).map(|i| records.place(i)).collect(),
+        classes: (0..records.len()).map(|i| records.class(i)).collect(),
     })
 }

@@ -139,7 +139,7 @@ id\tname\tkind\tfeature_code\tcountry_code\tadmin1\tpopulation\tlat\tlon\tnames\
     #[test]
     fn reads_rows_names_and_attribution() {
         let g = from_bytes(TSV.as_bytes(), "t").unwrap();
-        assert_eq!(g.places().len(), 2);
+        assert_eq!(g.len(), 2);
         assert_eq!(g.attribution(), ["Place data from GeoNames, CC BY 4.0"]);
         let hits = g.lookup("halab");
         assert_eq!(hits.len(), 1);
@@ -158,7 +158,7 @@ id\tname\tkind\tfeature_code\tcountry_code\tadmin1\tpopulation\tlat\tlon\tnames\
         let mut enc = GzEncoder::new(Vec::new(), flate2::Compression::fast());
         enc.write_all(TSV.as_bytes()).unwrap();
         let g = from_bytes(&enc.finish().unwrap(), "t").unwrap();
-        assert_eq!(g.places().len(), 2);
+        assert_eq!(g.len(), 2);
     }
 
     #[test]

@@ -8,17 +8,21 @@
 //! the library ([`Gazetteer::bundled`]).
 
 pub mod builder;
+mod bytes;
 pub mod geonames_dump;
 pub mod index_file;
 mod load;
 pub mod names;
+pub mod packed_rtree;
+pub mod records;
 pub mod spatial;
 pub mod user_places;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
-pub use names::{NameIndex, NameKind, Posting};
+pub use names::{NameIndex, NameKind, Posting, Postings};
 pub use spatial::SpatialIndex;
 
 use crate::error::Error;
@@ -146,10 +150,19 @@ impl Place {
     }
 }
 
+/// Where a gazetteer's places live.
+#[derive(Debug)]
+pub(crate) enum PlaceStore {
+    /// Decoded: read from TSV, built in this process, or a small index file.
+    Owned(Vec<Place>),
+    /// Records in a mapped index file, decoded when asked for.
+    Mapped(records::MappedRecords),
+}
+
 /// A loaded gazetteer: places, their names and their points.
 #[derive(Debug)]
 pub struct Gazetteer {
-    places: Vec<Place>,
+    places: PlaceStore,
     names: NameIndex,
     spatial: SpatialIndex,
     countries: HashMap<String, u32>,
@@ -292,7 +305,7 @@ impl Gazetteer {
             }
         }
         Gazetteer {
-            places,
+            places: PlaceStore::Owned(places),
             names,
             spatial,
             countries,
@@ -302,14 +315,41 @@ impl Gazetteer {
         }
     }
 
-    /// All places.
-    pub fn places(&self) -> &[Place] {
-        &self.places
+    /// Number of places.
+    pub fn len(&self) -> usize {
+        match &self.places {
+            PlaceStore::Owned(v) => v.len(),
+            PlaceStore::Mapped(m) => m.len(),
+        }
     }
 
-    /// The place at an index from a [`Posting`] or a spatial query.
-    pub fn place(&self, index: u32) -> &Place {
-        &self.places[index as usize]
+    /// True when the gazetteer holds no place.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// All places, in index order (decoded one by one from a large index file).
+    pub fn iter_places(&self) -> impl ExactSizeIterator<Item = Cow<'_, Place>> + '_ {
+        (0..self.len()).map(|i| self.place(i as u32))
+    }
+
+    /// The place at an index from a [`Posting`] or a spatial query (below
+    /// [`Gazetteer::len`]): borrowed when the places are in memory, decoded from the
+    /// mapped record when they are not. Fields read as through a reference
+    /// (`gazetteer.place(i).name`); pass `&gazetteer.place(i)` where a `&Place` is due.
+    pub fn place(&self, index: u32) -> Cow<'_, Place> {
+        match &self.places {
+            PlaceStore::Owned(v) => Cow::Borrowed(&v[index as usize]),
+            PlaceStore::Mapped(m) => Cow::Owned(m.place(index as usize)),
+        }
+    }
+
+    /// The kind of the place at an index, without decoding its strings.
+    pub fn kind(&self, index: u32) -> PlaceKind {
+        match &self.places {
+            PlaceStore::Owned(v) => v[index as usize].kind,
+            PlaceStore::Mapped(m) => m.kind(index as usize),
+        }
     }
 
     /// The folded-name index.
@@ -346,12 +386,12 @@ impl Gazetteer {
 
     /// Candidates for a name written as in a text, best-known first: the postings of its
     /// folded key, with their places.
-    pub fn lookup(&self, name: &str) -> Vec<(Posting, &Place)> {
+    pub fn lookup(&self, name: &str) -> Vec<(Posting, Cow<'_, Place>)> {
         let key = crate::text::fold_name(name);
         self.names
             .get(&key)
             .iter()
-            .map(|p| (*p, self.place(p.place)))
+            .map(|p| (p, self.place(p.place)))
             .collect()
     }
 }

@@ -8,6 +8,9 @@
 
 use fst::raw::{Fst, Node, Output};
 use fst::{Map, MapBuilder};
+use rayon::prelude::*;
+
+use super::bytes::{u32_at, Bytes};
 
 use crate::text::Token;
 
@@ -52,39 +55,125 @@ pub struct Posting {
 
 /// The bytes behind the name automaton: built in memory, or borrowed from a mapped
 /// index file (see [`super::index_file`]).
-#[derive(Clone)]
-pub(crate) enum FstBytes {
-    /// Built in this process.
-    Owned(Vec<u8>),
-    /// A byte range of a memory-mapped index file.
-    Mapped(std::sync::Arc<memmap2::Mmap>, std::ops::Range<usize>),
-}
+pub(crate) type FstBytes = Bytes;
 
-impl AsRef<[u8]> for FstBytes {
-    fn as_ref(&self) -> &[u8] {
-        match self {
-            FstBytes::Owned(v) => v,
-            FstBytes::Mapped(m, r) => &m[r.clone()],
+/// The ways a posting's name kind is stored, in its two bits.
+const NAME_KINDS: [NameKind; 4] = [
+    NameKind::Preferred,
+    NameKind::Alternate,
+    NameKind::Abbreviation,
+    NameKind::Demonym,
+];
+
+impl Posting {
+    /// The stored form: place << 4 | name kind << 2 | all caps << 1 | trailing dot.
+    pub(crate) fn pack(&self) -> u32 {
+        let kind = NAME_KINDS.iter().position(|k| *k == self.kind).unwrap_or(1) as u32;
+        (self.place << 4)
+            | (kind << 2)
+            | (u32::from(self.all_caps) << 1)
+            | u32::from(self.trailing_dot)
+    }
+
+    /// Reads the stored form (every u32 is some posting; the place is checked at open).
+    pub(crate) fn unpack(v: u32) -> Posting {
+        Posting {
+            place: v >> 4,
+            kind: NAME_KINDS[((v >> 2) & 3) as usize],
+            all_caps: v & 2 != 0,
+            trailing_dot: v & 1 != 0,
         }
     }
 }
 
-impl std::fmt::Debug for FstBytes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            FstBytes::Owned(v) => write!(f, "Owned({} bytes)", v.len()),
-            FstBytes::Mapped(_, r) => write!(f, "Mapped({} bytes)", r.len()),
-        }
-    }
+/// Where the postings live: built in memory, or packed u32s in a mapped file.
+#[derive(Debug)]
+enum PostingStore {
+    Owned {
+        offsets: Vec<u32>,
+        postings: Vec<Posting>,
+    },
+    /// `offsets`: u32 per key + 1; `postings`: packed u32s ([`Posting::pack`]).
+    Mapped { offsets: Bytes, postings: Bytes },
 }
 
 /// Folded name → postings, built once, read-only afterwards.
 #[derive(Debug)]
 pub struct NameIndex {
     map: Map<FstBytes>,
-    offsets: Vec<u32>,
-    postings: Vec<Posting>,
+    store: PostingStore,
 }
+
+/// The postings of one key, read in place (from memory or from the mapped file).
+#[derive(Debug, Clone, Copy)]
+pub enum Postings<'a> {
+    /// Postings built in memory.
+    Slice(&'a [Posting]),
+    /// Packed postings in a mapped index file, 4 bytes each.
+    Packed(&'a [u8]),
+}
+
+impl<'a> Postings<'a> {
+    /// Number of postings.
+    pub fn len(&self) -> usize {
+        match self {
+            Postings::Slice(s) => s.len(),
+            Postings::Packed(b) => b.len() / 4,
+        }
+    }
+
+    /// True when there is none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The postings, in order.
+    pub fn iter(&self) -> PostingsIter<'a> {
+        PostingsIter {
+            postings: *self,
+            next: 0,
+        }
+    }
+
+    fn at(&self, i: usize) -> Posting {
+        match self {
+            Postings::Slice(s) => s[i],
+            Postings::Packed(b) => Posting::unpack(u32_at(b, i * 4)),
+        }
+    }
+}
+
+impl<'a> IntoIterator for Postings<'a> {
+    type Item = Posting;
+    type IntoIter = PostingsIter<'a>;
+    fn into_iter(self) -> PostingsIter<'a> {
+        self.iter()
+    }
+}
+
+/// Iterator over [`Postings`].
+#[derive(Debug, Clone)]
+pub struct PostingsIter<'a> {
+    postings: Postings<'a>,
+    next: usize,
+}
+
+impl Iterator for PostingsIter<'_> {
+    type Item = Posting;
+    fn next(&mut self) -> Option<Posting> {
+        (self.next < self.postings.len()).then(|| {
+            self.next += 1;
+            self.postings.at(self.next - 1)
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.postings.len() - self.next;
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for PostingsIter<'_> {}
 
 /// A key of the index that a run of tokens spells out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,43 +212,86 @@ impl NameIndex {
         .expect("fst just built");
         NameIndex {
             map,
-            offsets,
-            postings,
+            store: PostingStore::Owned { offsets, postings },
         }
     }
 
-    /// Assembles an index from its stored parts, checking that they agree: the fst
-    /// must parse, its values must be key ordinals, offsets must be non-decreasing and
-    /// end at the postings' length.
-    pub(crate) fn from_raw(
+    /// Assembles an index from the sections of a mapped file, checking that they
+    /// agree: the fst must parse, there must be one offset per key and one more, offsets
+    /// must be non-decreasing from 0 and end at the number of postings, and every
+    /// posting must name one of `places` places. Nothing is copied.
+    pub(crate) fn from_mapped(
         fst: FstBytes,
-        offsets: Vec<u32>,
-        postings: Vec<Posting>,
+        offsets: Bytes,
+        postings: Bytes,
+        places: usize,
     ) -> Result<Self, String> {
         let map = Map::new(fst).map_err(|e| format!("name automaton: {e}"))?;
-        if offsets.len() != map.len() + 1 {
+        let (o, p) = (offsets.as_ref(), postings.as_ref());
+        if o.len() % 4 != 0 || p.len() % 4 != 0 {
+            return Err("name offsets or postings are not whole u32s".into());
+        }
+        if o.len() / 4 != map.len() + 1 {
             return Err(format!(
                 "{} name keys but {} offsets",
                 map.len(),
-                offsets.len()
+                o.len() / 4
             ));
         }
-        if offsets.first() != Some(&0)
-            || *offsets.last().unwrap() as usize != postings.len()
-            || offsets.windows(2).any(|w| w[0] > w[1])
-        {
+        let sorted = o.par_chunks(1 << 16).enumerate().all(|(c, chunk)| {
+            // Each chunk also compares its first offset with the previous one.
+            let first = c * (1 << 16);
+            let mut last = if first == 0 { 0 } else { u32_at(o, first - 4) };
+            chunk.chunks_exact(4).all(|b| {
+                let v = u32_at(b, 0);
+                let ok = v >= last;
+                last = v;
+                ok
+            })
+        });
+        if u32_at(o, 0) != 0 || !sorted || u32_at(o, o.len() - 4) as usize != p.len() / 4 {
             return Err("name posting offsets are out of order or out of range".into());
+        }
+        let bad = p
+            .par_chunks(1 << 16)
+            .flat_map_iter(|chunk| chunk.chunks_exact(4).map(|b| u32_at(b, 0) >> 4))
+            .find_any(|&place| place as usize >= places);
+        if let Some(place) = bad {
+            return Err(format!("posting refers to place {place} of {places}"));
         }
         Ok(NameIndex {
             map,
-            offsets,
-            postings,
+            store: PostingStore::Mapped { offsets, postings },
         })
     }
 
-    /// The stored parts: automaton bytes, offsets, postings (for the index writer).
-    pub(crate) fn raw_parts(&self) -> (&[u8], &[u32], &[Posting]) {
-        (self.map.as_fst().as_bytes(), &self.offsets, &self.postings)
+    /// The automaton bytes (for the index writer).
+    pub(crate) fn fst_bytes(&self) -> &[u8] {
+        self.map.as_fst().as_bytes()
+    }
+
+    /// Total number of postings (name, place pairs).
+    pub fn posting_count(&self) -> usize {
+        match &self.store {
+            PostingStore::Owned { postings, .. } => postings.len(),
+            PostingStore::Mapped { postings, .. } => postings.as_ref().len() / 4,
+        }
+    }
+
+    /// Where the postings of key ordinal `k` start; `k` may be [`NameIndex::len`].
+    pub(crate) fn offset(&self, k: usize) -> u32 {
+        match &self.store {
+            PostingStore::Owned { offsets, .. } => offsets[k],
+            PostingStore::Mapped { offsets, .. } => u32_at(offsets.as_ref(), k * 4),
+        }
+    }
+
+    /// Every posting, in key order (for the index writer).
+    pub(crate) fn all_postings(&self) -> Postings<'_> {
+        match &self.store {
+            PostingStore::Owned { postings, .. } => Postings::Slice(postings),
+            PostingStore::Mapped { postings, .. } => Postings::Packed(postings.as_ref()),
+        }
     }
 
     /// Number of distinct folded names.
@@ -173,17 +305,27 @@ impl NameIndex {
     }
 
     /// The postings of a folded key, empty when the key is unknown.
-    pub fn get(&self, folded_key: &str) -> &[Posting] {
+    pub fn get(&self, folded_key: &str) -> Postings<'_> {
         match self.map.get(folded_key) {
             Some(k) => self.postings_of(k),
-            None => &[],
+            None => Postings::Slice(&[]),
         }
     }
 
-    /// The postings of a key ordinal from [`PrefixMatch::key`].
-    pub fn postings_of(&self, key: u64) -> &[Posting] {
+    /// The postings of a key ordinal from [`PrefixMatch::key`]. An ordinal past the
+    /// last key has none.
+    pub fn postings_of(&self, key: u64) -> Postings<'_> {
         let k = key as usize;
-        &self.postings[self.offsets[k] as usize..self.offsets[k + 1] as usize]
+        if k >= self.len() {
+            return Postings::Slice(&[]);
+        }
+        let range = self.offset(k) as usize..self.offset(k + 1) as usize;
+        match &self.store {
+            PostingStore::Owned { postings, .. } => Postings::Slice(&postings[range]),
+            PostingStore::Mapped { postings, .. } => {
+                Postings::Packed(&postings.as_ref()[range.start * 4..range.end * 4])
+            }
+        }
     }
 
     /// Every key spelled by `tokens[start..end]` for some `end`, walking the automaton

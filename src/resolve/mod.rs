@@ -32,6 +32,7 @@
 pub mod relation;
 pub mod relative;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use rstar::primitives::GeomWithData;
@@ -182,7 +183,7 @@ impl<'a> Resolver<'a> {
                         (
                             p.place,
                             p.kind,
-                            self.base_features(m, self.gazetteer.place(p.place), p.kind),
+                            self.base_features(m, &self.gazetteer.place(p.place), p.kind),
                         )
                     })
                     .collect()
@@ -210,21 +211,21 @@ impl<'a> Resolver<'a> {
 
         // Context named outright: countries (by name, abbreviation or demonym) and
         // first-level regions whose mentions have no other reading.
-        let mut countries: HashSet<&str> = HashSet::new();
+        let mut countries: HashSet<String> = HashSet::new();
         // Regions named outright, with the keys that name them: a region does not
         // vouch for readings of its own name ("New York" the state is no evidence
         // for New York the city).
-        let mut regions: HashMap<(&str, &str), HashSet<&str>> = HashMap::new();
+        let mut regions: HashMap<(String, String), HashSet<&str>> = HashMap::new();
         for (m, f) in mentions.iter().zip(&feats) {
-            let places: Vec<&Place> = f.iter().map(|c| self.gazetteer.place(c.0)).collect();
+            let places: Vec<Cow<Place>> = f.iter().map(|c| self.gazetteer.place(c.0)).collect();
             if !places.is_empty() && places.iter().all(|p| p.kind == PlaceKind::Country) {
-                countries.extend(places.iter().map(|p| p.country_code.as_str()));
+                countries.extend(places.iter().map(|p| p.country_code.clone()));
             }
             // A region is named outright when it is the mention's one reading by its
             // own name or abbreviation and any other reading holds the name only as an
             // alternate ("Illinois" is also an old name of a Riverside), or when it is
             // the only reading ("State of Ohio").
-            let own: Vec<&Place> = if places.len() == 1 {
+            let own: Vec<Cow<Place>> = if places.len() == 1 {
                 places.clone()
             } else {
                 f.iter()
@@ -234,19 +235,19 @@ impl<'a> Resolver<'a> {
             };
             if own.len() == 1 && own[0].kind == PlaceKind::Admin1 {
                 regions
-                    .entry((own[0].country_code.as_str(), own[0].admin1.as_str()))
+                    .entry((own[0].country_code.clone(), own[0].admin1.clone()))
                     .or_default()
                     .insert(m.key.as_str());
             }
         }
         // Keys under which each country is named outright ("Russia", "Russian").
-        let mut country_keys: HashMap<&str, HashSet<&str>> = HashMap::new();
+        let mut country_keys: HashMap<String, HashSet<&str>> = HashMap::new();
         for (m, f) in mentions.iter().zip(&feats) {
             for (place, _, _) in f {
                 let p = self.gazetteer.place(*place);
                 if p.kind == PlaceKind::Country && countries.contains(p.country_code.as_str()) {
                     country_keys
-                        .entry(p.country_code.as_str())
+                        .entry(p.country_code.clone())
                         .or_default()
                         .insert(m.key.as_str());
                 }
@@ -268,7 +269,7 @@ impl<'a> Resolver<'a> {
                 }
                 if p.kind > PlaceKind::Admin1
                     && regions
-                        .get(&(p.country_code.as_str(), p.admin1.as_str()))
+                        .get(&(p.country_code.clone(), p.admin1.clone()))
                         .is_some_and(|keys| keys.iter().any(|k| *k != m.key))
                 {
                     ft.admin1 = 1.0;
@@ -281,13 +282,13 @@ impl<'a> Resolver<'a> {
 
         // Second pass: countries implied by provisional winners, and spatial coherence.
         // Countries that hold another mention's provisional place.
-        let mut implied: HashMap<&str, HashSet<&str>> = HashMap::new();
+        let mut implied: HashMap<String, HashSet<&str>> = HashMap::new();
         for (m, w) in mentions.iter().zip(&first) {
             if let Some((place, share)) = *w {
                 let p = self.gazetteer.place(place);
                 if share > 0.6 && p.kind > PlaceKind::Country {
                     implied
-                        .entry(p.country_code.as_str())
+                        .entry(p.country_code.clone())
                         .or_default()
                         .insert(m.key.as_str());
                 }
@@ -319,7 +320,7 @@ impl<'a> Resolver<'a> {
                 let spatial = p.kind >= PlaceKind::Admin2
                     && !(region_owns_name && *kind == NameKind::Alternate);
                 if spatial {
-                    ft.neighbours = support.score(self.gazetteer, key, p);
+                    ft.neighbours = support.score(self.gazetteer, key, &p);
                 }
                 let holds_others = implied
                     .get(p.country_code.as_str())
@@ -328,7 +329,7 @@ impl<'a> Resolver<'a> {
                     ft.country = 0.25;
                 }
                 if spatial {
-                    ft.coherence = self.coherence(&anchors, mentions, i, p);
+                    ft.coherence = self.coherence(&anchors, mentions, i, &p);
                 }
             }
         }
@@ -477,8 +478,8 @@ impl<'a> Resolver<'a> {
             let a = self.gazetteer.place(anchor);
             let reach = match rel.kind {
                 RelationKind::Offset { km, .. } => km.max(5.0) * 1.5,
-                RelationKind::Inside => relative::urban_radius_km(a) * 2.0,
-                _ => relative::urban_radius_km(a) * 3.0 + 10.0,
+                RelationKind::Inside => relative::urban_radius_km(&a) * 2.0,
+                _ => relative::urban_radius_km(&a) * 3.0 + 10.0,
             };
             for (place, _, ft) in feats[i].iter_mut() {
                 let p = self.gazetteer.place(*place);

@@ -105,7 +105,7 @@ pub fn place_relative(
         let Some((_, anchor, conf)) = anchor_at(rel.anchor_token) else {
             continue;
         };
-        let (lon_lat, uncertainty_km, weight) = estimate(gazetteer.place(anchor), rel.kind);
+        let (lon_lat, uncertainty_km, weight) = estimate(&gazetteer.place(anchor), rel.kind);
         out.push(RelativePlace {
             name: u.surface.clone(),
             start: u.start,
@@ -131,7 +131,7 @@ pub fn place_relative(
             continue;
         }
         let a = gazetteer.place(anchor);
-        let (lon_lat, uncertainty_km, weight) = estimate(a, rel.kind);
+        let (lon_lat, uncertainty_km, weight) = estimate(&a, rel.kind);
         match resolutions[i].place {
             Some(chosen) => {
                 let chosen_place = gazetteer.place(chosen);

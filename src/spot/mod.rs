@@ -226,7 +226,6 @@ impl<'a> Spotter<'a> {
                 .iter()
                 .filter(|p| caps || !p.all_caps)
                 .filter(|p| self.options.demonyms || p.kind != NameKind::Demonym)
-                .copied()
                 .collect();
             // An acronym ("UN", "CNN", "FDA") names a country or region by its
             // abbreviation, or a big city ("LA", "NYC"); airport codes and other

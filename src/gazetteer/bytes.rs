@@ -1,0 +1,50 @@
+//! Byte buffers shared by the index structures: built in this process, or a range of
+//! a memory-mapped index file (so that opening a file copies nothing).
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use memmap2::Mmap;
+
+/// Bytes owned by the process or borrowed from a mapped index file.
+#[derive(Clone)]
+pub(crate) enum Bytes {
+    /// Built in this process.
+    Owned(Vec<u8>),
+    /// A byte range of a memory-mapped index file.
+    Mapped(Arc<Mmap>, Range<usize>),
+}
+
+impl AsRef<[u8]> for Bytes {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            Bytes::Owned(v) => v,
+            Bytes::Mapped(m, r) => &m[r.clone()],
+        }
+    }
+}
+
+impl std::fmt::Debug for Bytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Bytes::Owned(v) => write!(f, "Owned({} bytes)", v.len()),
+            Bytes::Mapped(_, r) => write!(f, "Mapped({} bytes)", r.len()),
+        }
+    }
+}
+
+/// The little-endian u32 at byte `i`. Callers check the range first (a section's
+/// length is validated when the file is opened), so the indexing cannot fail.
+pub(crate) fn u32_at(b: &[u8], i: usize) -> u32 {
+    u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]])
+}
+
+/// The little-endian i32 at byte `i` (see [`u32_at`]).
+pub(crate) fn i32_at(b: &[u8], i: usize) -> i32 {
+    u32_at(b, i) as i32
+}
+
+/// The little-endian u64 at byte `i` (see [`u32_at`]).
+pub(crate) fn u64_at(b: &[u8], i: usize) -> u64 {
+    u64::from(u32_at(b, i)) | (u64::from(u32_at(b, i + 4)) << 32)
+}
