@@ -227,6 +227,7 @@ fn rows_of(gaz: &Gazetteer, doc_id: &str, mapped: &MappedDocument, layers: &[Lay
     let mut rows = Vec::new();
     for p in mapped.places.iter().filter(|p| layers.contains(&p.layer)) {
         let g = p.place.map(|i| gaz.place(i));
+        let g = g.as_deref();
         // The same values the GeoJSON carries (rounded as it rounds them), so rows and
         // features agree.
         let country = g
@@ -336,14 +337,14 @@ impl PyMapper {
 
     /// Number of places in the gazetteer.
     fn __len__(&self) -> usize {
-        self.mapper.gazetteer().places().len()
+        self.mapper.gazetteer().len()
     }
 
     fn __repr__(&self) -> String {
         format!(
             "Mapper(gazetteer={:?}, places={})",
             self.mapper.gazetteer().source(),
-            self.mapper.gazetteer().places().len()
+            self.mapper.gazetteer().len()
         )
     }
 
@@ -498,8 +499,8 @@ impl PyMapper {
         // The order of `mentionmap resolve` and /api/resolve: the prior a place has
         // before any context (kind, population), then the id for a stable order.
         hits.sort_by(|a, b| {
-            mentionmap::resolve::prior(b.1)
-                .total_cmp(&mentionmap::resolve::prior(a.1))
+            mentionmap::resolve::prior(&b.1)
+                .total_cmp(&mentionmap::resolve::prior(&a.1))
                 .then(a.1.id.cmp(&b.1.id))
         });
         hits.truncate(limit);
