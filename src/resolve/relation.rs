@@ -42,15 +42,11 @@ pub struct Relation {
     pub anchor_token: usize,
 }
 
-/// Reads a relation phrase starting at token `at` (the token after the name and its
-/// noun). `text` is needed to see commas between tokens.
-pub fn parse_relation(text: &str, tokens: &[Token], at: usize) -> Option<Relation> {
-    let word = |i: usize| tokens.get(i).map(|t| t.folded.as_str()).unwrap_or("");
-    let mut i = at;
-    // Skip a comma-introduced apposition's article: "X, a village near Y" is handled by
-    // the caller's noun; here "X, 10 km north of Y" and "X, near Y".
-    while matches!(
-        word(i),
+/// Words that may stand between a name and its relation without changing it: "just
+/// north of", "some 10 km from", "located near", "lying on the edge of". Folded.
+pub fn is_hedge(folded: &str) -> bool {
+    matches!(
+        folded,
         "just"
             | "some"
             | "about"
@@ -62,10 +58,17 @@ pub fn parse_relation(text: &str, tokens: &[Token], at: usize) -> Option<Relatio
             | "located"
             | "situated"
             | "lying"
-            | "which"
-            | "is"
-            | "lies"
-    ) {
+    )
+}
+
+/// Reads a relation phrase starting at token `at` (the token after the name and its
+/// noun). `text` is needed to see commas between tokens.
+pub fn parse_relation(text: &str, tokens: &[Token], at: usize) -> Option<Relation> {
+    let word = |i: usize| tokens.get(i).map(|t| t.folded.as_str()).unwrap_or("");
+    let mut i = at;
+    // Skip a comma-introduced apposition's article: "X, a village near Y" is handled by
+    // the caller's noun; here "X, 10 km north of Y" and "X, near Y".
+    while is_hedge(word(i)) || matches!(word(i), "which" | "is" | "lies") {
         i += 1;
     }
     match word(i) {

@@ -497,22 +497,8 @@ impl<'a> Spotter<'a> {
             let relation_follows = gap == ", "
                 && !sentence_start[run.start]
                 && (next.folded.starts_with(|c: char| c.is_ascii_digit())
-                    || matches!(
-                        next.folded.as_str(),
-                        "on" | "at"
-                            | "along"
-                            | "just"
-                            | "some"
-                            | "about"
-                            | "around"
-                            | "roughly"
-                            | "nearly"
-                            | "almost"
-                            | "approximately"
-                            | "located"
-                            | "situated"
-                            | "lying"
-                    ));
+                    || matches!(next.folded.as_str(), "on" | "at" | "along")
+                    || crate::resolve::relation::is_hedge(&next.folded));
             if !noun_follows && !relation_follows {
                 continue;
             }
