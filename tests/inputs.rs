@@ -36,6 +36,14 @@ fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// A file with `contents` in a fresh temporary directory (kept while the guard lives).
+fn temp_file(name: &str, contents: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, contents).unwrap();
+    (dir, path)
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -446,13 +454,10 @@ fn html_files_and_stdin_html() {
 
 #[test]
 fn plain_text_boilerplate_filter_and_switch() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("a.txt");
-    std::fs::write(
-        &p,
+    let (_dir, p) = temp_file(
+        "a.txt",
         "Rescue teams reached Valparaiso on Friday.\n\nf\n\nSubscribe to our newsletter from our newsroom in Toronto. We use cookies; accept all cookies in Toronto.\n",
-    )
-    .unwrap();
+    );
     let o = run(&["map", p.to_str().unwrap()], None);
     let fc = json(&o);
     let n = names(&fc);
@@ -645,14 +650,11 @@ fn help_documents_exit_codes_and_batches() {
 /// repeat is reported on stderr.
 #[test]
 fn repeated_ids_in_an_out_dir_are_not_overwritten() {
-    let dir = tempfile::tempdir().unwrap();
-    let jsonl = dir.path().join("dup.jsonl");
-    std::fs::write(
-        &jsonl,
+    let (dir, jsonl) = temp_file(
+        "dup.jsonl",
         "{\"id\": \"a\", \"text\": \"Talks opened in Aleppo.\"}\n\
          {\"id\": \"a\", \"text\": \"Talks opened in Moscow.\"}\n",
-    )
-    .unwrap();
+    );
     let out = dir.path().join("out");
     let o = run(
         &[
@@ -689,13 +691,10 @@ fn repeated_ids_in_an_out_dir_are_not_overwritten() {
 
 #[test]
 fn one_document_flags_are_refused_in_a_batch() {
-    let dir = tempfile::tempdir().unwrap();
-    let jsonl = dir.path().join("docs.jsonl");
-    std::fs::write(
-        &jsonl,
+    let (_dir, jsonl) = temp_file(
+        "docs.jsonl",
         "{\"id\": \"a\", \"text\": \"Talks opened in Aleppo.\"}\n",
-    )
-    .unwrap();
+    );
     for extra in [&["--explain"][..], &["--html", "x.html"][..]] {
         let mut args = vec!["map", "--jsonl", jsonl.to_str().unwrap()];
         args.extend_from_slice(extra);
