@@ -158,25 +158,12 @@ async fn resolve(
     let Some(name) = q.name.filter(|n| !n.trim().is_empty()) else {
         return error(StatusCode::BAD_REQUEST, "missing ?name=");
     };
-    let g = state.mapper.gazetteer();
-    let mut hits = g.lookup(&name);
-    hits.sort_by(|a, b| {
-        crate::resolve::prior(&b.1)
-            .total_cmp(&crate::resolve::prior(&a.1))
-            .then(a.1.id.cmp(&b.1.id))
-    });
-    hits.truncate(q.limit.unwrap_or(10).min(100));
-    let rows: Vec<Value> = hits
-        .iter()
-        .map(|(posting, p)| {
-            json!({
-                "geonameid": p.has_geonames_id().then_some(p.id), "id": p.id, "name": p.name,
-                "kind": p.kind, "feature_code": p.feature_code, "country_code": p.country_code,
-                "admin1": p.admin1, "population": p.population, "lat": p.lat, "lon": p.lon,
-                "matched_as": posting.kind.as_str(), "prior": crate::resolve::prior(p),
-            })
-        })
-        .collect();
+    let limit = q.limit.unwrap_or(10).min(100);
+    let rows: Vec<Value> =
+        crate::resolve::ranked_candidates(state.mapper.gazetteer(), &name, limit)
+            .iter()
+            .map(|c| c.to_json())
+            .collect();
     Json(rows).into_response()
 }
 

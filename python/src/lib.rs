@@ -494,29 +494,12 @@ impl PyMapper {
         if name.trim().is_empty() {
             return Err(PyValueError::new_err("name is empty"));
         }
-        let g = self.mapper.gazetteer();
-        let mut hits = g.lookup(name);
-        // The order of `mentionmap resolve` and /api/resolve: the prior a place has
-        // before any context (kind, population), then the id for a stable order.
-        hits.sort_by(|a, b| {
-            mentionmap::resolve::prior(&b.1)
-                .total_cmp(&mentionmap::resolve::prior(&a.1))
-                .then(a.1.id.cmp(&b.1.id))
-        });
-        hits.truncate(limit);
-        let rows: Vec<Value> = hits
-            .iter()
-            .map(|(posting, p)| {
-                json!({
-                    "geonameid": p.has_geonames_id().then_some(p.id), "id": p.id,
-                    "name": p.name, "kind": p.kind, "feature_code": p.feature_code,
-                    "country_code": p.country_code, "admin1": p.admin1,
-                    "population": p.population, "lat": p.lat, "lon": p.lon,
-                    "matched_as": posting.kind.as_str(),
-                    "prior": mentionmap::resolve::prior(p),
-                })
-            })
-            .collect();
+        // The ranking and fields of `mentionmap resolve` and /api/resolve.
+        let rows: Vec<Value> =
+            mentionmap::resolve::ranked_candidates(self.mapper.gazetteer(), name, limit)
+                .iter()
+                .map(|c| c.to_json())
+                .collect();
         to_py(py, &Value::Array(rows))
     }
 

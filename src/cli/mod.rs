@@ -470,26 +470,9 @@ fn parse_layers(names: &[String]) -> Result<Vec<Layer>, Error> {
 }
 
 fn resolve(gazetteer: &Gazetteer, args: ResolveArgs) -> Result<i32, Error> {
-    let mut hits = gazetteer.lookup(&args.name);
-    // Rank by the resolver's context-free prior, as a reader would expect.
-    hits.sort_by(|a, b| {
-        let pa = mentionmap::resolve::prior(&a.1);
-        let pb = mentionmap::resolve::prior(&b.1);
-        pb.total_cmp(&pa).then(a.1.id.cmp(&b.1.id))
-    });
-    hits.truncate(args.limit);
+    let hits = mentionmap::resolve::ranked_candidates(gazetteer, &args.name, args.limit);
     if args.json {
-        let rows: Vec<serde_json::Value> = hits
-            .iter()
-            .map(|(posting, p)| {
-                serde_json::json!({
-                    "geonameid": p.has_geonames_id().then_some(p.id), "id": p.id, "name": p.name,
-                    "kind": p.kind, "feature_code": p.feature_code, "country_code": p.country_code,
-                    "admin1": p.admin1, "population": p.population, "lat": p.lat, "lon": p.lon,
-                    "matched_as": posting.kind.as_str(), "prior": mentionmap::resolve::prior(p),
-                })
-            })
-            .collect();
+        let rows: Vec<serde_json::Value> = hits.iter().map(|c| c.to_json()).collect();
         println!(
             "{}",
             serde_json::to_string_pretty(&rows).map_err(|e| Error::Output(e.to_string()))?
@@ -511,7 +494,8 @@ fn resolve(gazetteer: &Gazetteer, args: ResolveArgs) -> Result<i32, Error> {
             "matched as",
             "prior"
         );
-        for (i, (posting, p)) in hits.iter().enumerate() {
+        for (i, c) in hits.iter().enumerate() {
+            let p = &c.place;
             println!(
                 "{:>4}  {:<28} {:<10} {:<6} {:<3} {:<6} {:>11} {:>9.4} {:>10.4}  {:<12} {:>5.2}",
                 i + 1,
@@ -523,8 +507,8 @@ fn resolve(gazetteer: &Gazetteer, args: ResolveArgs) -> Result<i32, Error> {
                 p.population,
                 p.lat,
                 p.lon,
-                posting.kind.as_str(),
-                mentionmap::resolve::prior(p)
+                c.posting.kind.as_str(),
+                c.prior
             );
         }
     }

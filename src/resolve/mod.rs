@@ -158,6 +158,57 @@ pub fn prior(p: &Place) -> f64 {
     }
 }
 
+/// One gazetteer entry for a name, as `mentionmap resolve`, `/api/resolve` and the
+/// Python `Mapper.resolve` list it.
+#[derive(Debug, Clone)]
+pub struct RankedCandidate<'g> {
+    /// How the entry holds the name.
+    pub posting: crate::gazetteer::Posting,
+    /// The entry.
+    pub place: Cow<'g, Place>,
+    /// Its [`prior`], the rank key.
+    pub prior: f64,
+}
+
+impl RankedCandidate<'_> {
+    /// The entry as a JSON object (the same fields everywhere it is shown).
+    pub fn to_json(&self) -> serde_json::Value {
+        let p = &self.place;
+        serde_json::json!({
+            "geonameid": p.has_geonames_id().then_some(p.id), "id": p.id, "name": p.name,
+            "kind": p.kind, "feature_code": p.feature_code, "country_code": p.country_code,
+            "admin1": p.admin1, "population": p.population, "lat": p.lat, "lon": p.lon,
+            "matched_as": self.posting.kind.as_str(), "prior": self.prior,
+        })
+    }
+}
+
+/// The gazetteer's entries for a name as written, at most `limit`, ranked as a reader
+/// expects without context: by [`prior`] (kind, population), then by id for a stable
+/// order.
+pub fn ranked_candidates<'g>(
+    gazetteer: &'g Gazetteer,
+    name: &str,
+    limit: usize,
+) -> Vec<RankedCandidate<'g>> {
+    let mut ranked: Vec<RankedCandidate> = gazetteer
+        .lookup(name)
+        .into_iter()
+        .map(|(posting, place)| RankedCandidate {
+            prior: prior(&place),
+            posting,
+            place,
+        })
+        .collect();
+    ranked.sort_by(|a, b| {
+        b.prior
+            .total_cmp(&a.prior)
+            .then(a.place.id.cmp(&b.place.id))
+    });
+    ranked.truncate(limit);
+    ranked
+}
+
 /// Resolves spotted mentions against a gazetteer.
 #[derive(Debug)]
 pub struct Resolver<'a> {
