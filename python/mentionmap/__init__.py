@@ -153,6 +153,16 @@ def shared_mapper(gazetteer: Optional[str] = None, **options: Any) -> Mapper:
         return mapper
 
 
+
+def _map_pandas(mapper: Mapper, pdf, text_col: str, id_col: str, threads: Optional[int]):
+    """Rows for a pandas batch of documents: the Spark and Dask recipes' one step. A
+    missing text maps to nothing, like an empty one; ids are written as strings."""
+    texts = pdf[text_col]
+    texts = texts.where(texts.notna(), "").tolist()
+    ids = pdf[id_col].astype(str).tolist()
+    return mapper.to_dataframe(texts, ids=ids, threads=threads)
+
+
 def _geopandas():
     try:
         import geopandas

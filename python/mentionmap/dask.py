@@ -40,10 +40,7 @@ def _map_partition(
 ):
     # Module level, so that distributed schedulers can pickle it by reference.
     mapper = mentionmap.shared_mapper(gazetteer, **dict(options))
-    texts = pdf[text_col]
-    texts = texts.where(texts.notna(), "").tolist()
-    ids = pdf[id_col].astype(str).tolist()
-    return mapper.to_dataframe(texts, ids=ids, threads=threads)
+    return mentionmap._map_pandas(mapper, pdf, text_col, id_col, threads)
 
 
 def map_dask(

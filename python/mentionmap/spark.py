@@ -54,11 +54,7 @@ def _batches_mapper(
     def map_batches(batches):
         mapper = mentionmap.shared_mapper(gazetteer, **options)
         for pdf in batches:
-            texts = pdf[text_col]
-            # A missing text maps to nothing, like an empty one.
-            texts = texts.where(texts.notna(), "").tolist()
-            ids = pdf[id_col].astype(str).tolist()
-            yield mapper.to_dataframe(texts, ids=ids, threads=threads)
+            yield mentionmap._map_pandas(mapper, pdf, text_col, id_col, threads)
 
     return map_batches
 
