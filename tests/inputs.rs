@@ -674,16 +674,10 @@ fn repeated_ids_in_an_out_dir_are_not_overwritten() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let names = |p: &str| -> Vec<String> {
-        let fc: Value = serde_json::from_slice(&std::fs::read(out.join(p)).unwrap()).unwrap();
-        fc["features"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["properties"]["name"].as_str().unwrap().to_string())
-            .collect()
+    let names_in = |p: &str| -> Vec<String> {
+        names(&serde_json::from_slice(&std::fs::read(out.join(p)).unwrap()).unwrap())
     };
-    let mut both = [names("a.geojson"), names("a~2.geojson")].concat();
+    let mut both = [names_in("a.geojson"), names_in("a~2.geojson")].concat();
     both.sort();
     assert_eq!(both, ["Aleppo", "Moscow"]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("repeats"));
