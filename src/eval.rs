@@ -12,10 +12,15 @@
 //!
 //! Offsets are Unicode code-point indices, as in the corpora (Python `str` indices).
 //! The figures agree with `shared/tools/score.py` on the same predictions.
+//!
+//! [`extraction`] measures the step before: how much of a web page's article text
+//! the main-text extraction keeps.
 
 use serde::{Deserialize, Serialize};
 
 use crate::geodesy::haversine_km;
+
+pub mod extraction;
 
 /// Half the earth's circumference in km: the largest possible error.
 const MAX_ERROR_KM: f64 = 20039.0;

@@ -65,14 +65,15 @@ const SKIP_ROLES: &[&str] = &[
     "toolbar",
 ];
 
-/// Class/id words that always mean furniture, even inside the article.
+/// Class/id words of elements that are never the article, however much text they
+/// hold (a long consent notice or comment thread can outweigh a short story).
+const NEVER_CONTENT_WORDS: &[&str] = &[
+    "cookie", "cookies", "consent", "gdpr", "cmp", "onetrust", "comments", "comment", "disqus",
+];
+
+/// Class/id words that mean furniture, even inside the article, unless the element
+/// holds most of the page's text (then the word names what it wraps or sits beside).
 const HARD_WORDS: &[&str] = &[
-    "cookie",
-    "cookies",
-    "consent",
-    "gdpr",
-    "cmp",
-    "onetrust",
     "share",
     "sharing",
     "sharebar",
@@ -81,7 +82,6 @@ const HARD_WORDS: &[&str] = &[
     "subscribe",
     "subscription",
     "signup",
-    "paywall",
     "advert",
     "advertisement",
     "ad",
@@ -96,9 +96,6 @@ const HARD_WORDS: &[&str] = &[
     "trending",
     "mostread",
     "popular",
-    "comments",
-    "comment",
-    "disqus",
     "breadcrumb",
     "breadcrumbs",
     "skip",
@@ -139,6 +136,10 @@ const SOFT_WORDS: &[&str] = &[
 const CONTENT_WORDS: &[&str] = &[
     "article", "body", "content", "main", "story", "entry", "post", "text", "column",
 ];
+
+/// How far above the best-scoring container another container's wrapper may join
+/// it, when an article body is split over several containers.
+const SPLIT_BODY_LEVELS: usize = 5;
 
 /// Block-level elements: each starts a new text block.
 const BLOCK_TAGS: &[&str] = &[
@@ -194,8 +195,18 @@ pub fn extract(html: &str) -> Extracted {
         ancestors: Vec::new(),
         tag: String::new(),
     };
+    let mut prose = HashMap::new();
+    let total_prose = prose_chars(doc.tree.root(), &mut prose);
+    let page = Page { prose, total_prose };
     let mut path = Vec::new();
-    walk(doc.tree.root(), &mut path, false, &mut cur, &mut blocks);
+    walk(
+        &page,
+        doc.tree.root(),
+        &mut path,
+        false,
+        &mut cur,
+        &mut blocks,
+    );
     flush(&mut cur, &path, &mut blocks);
     for b in &mut blocks {
         b.text = b.text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -230,19 +241,31 @@ pub fn extract(html: &str) -> Extracted {
         .iter()
         .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))
         .map(|(&id, &s)| (id, s));
+    // Bodies split over several containers (paragraphs grouped between adverts, each
+    // group in its own wrapper) keep every container that scores at least a quarter
+    // as well as the best and sits within a few levels of it.
+    let up = |from: NodeId, levels: usize| {
+        std::iter::successors(parent_of.get(&from).copied(), |n| parent_of.get(n).copied())
+            .take(levels)
+            .collect::<Vec<_>>()
+    };
     let keep_roots: Vec<NodeId> = match best {
         Some((id, s)) => {
+            let near = up(id, SPLIT_BODY_LEVELS);
             let mut roots = vec![id];
-            if let Some(parent) = parent_of.get(&id) {
-                roots.extend(
-                    score
-                        .iter()
-                        .filter(|(n, &ns)| {
-                            **n != id && ns >= s * 0.25 && parent_of.get(n) == Some(parent)
-                        })
-                        .map(|(&n, _)| n),
-                );
-            }
+            roots.extend(
+                score
+                    .iter()
+                    .filter(|(n, &ns)| {
+                        **n != id
+                            && ns >= s * 0.25
+                            && up(**n, SPLIT_BODY_LEVELS + 1)
+                                .iter()
+                                .any(|a| near.contains(a))
+                            && !up(id, usize::MAX).contains(n)
+                    })
+                    .map(|(&n, _)| n),
+            );
             roots
         }
         None => Vec::new(),
@@ -253,8 +276,7 @@ pub fn extract(html: &str) -> Extracted {
         .filter(|b| keep_roots.is_empty() || b.ancestors.iter().any(|a| keep_roots.contains(a)))
         .filter(|b| {
             let chars = b.text.chars().count();
-            b.link_chars * 2 <= chars
-                && (is_heading(&b.tag) || b.text.split_whitespace().count() >= 3)
+            b.link_chars * 2 <= chars && (is_heading(&b.tag) || word_count(&b.text) >= 3)
         })
         .collect();
     while kept.first().is_some_and(|b| is_boilerplate(&b.text)) {
@@ -281,6 +303,25 @@ pub fn extract(html: &str) -> Extracted {
     }
 }
 
+/// Words in a text block. Chinese, Japanese, Korean, Thai, Lao and Burmese write no
+/// spaces between words, so there every two characters count as a word (a rough
+/// average word length); elsewhere words are separated by white space.
+fn word_count(text: &str) -> usize {
+    let unspaced = text.chars().filter(|&c| is_unspaced_script(c)).count();
+    text.split_whitespace().count().max(unspaced / 2)
+}
+
+pub(crate) fn is_unspaced_script(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0EFF     // Thai, Lao
+        | 0x1000..=0x109F   // Myanmar
+        | 0x3040..=0x30FF   // Hiragana, Katakana
+        | 0x3400..=0x4DBF   // CJK extension A
+        | 0x4E00..=0x9FFF   // CJK unified ideographs
+        | 0xAC00..=0xD7AF   // Hangul syllables
+        | 0xF900..=0xFAFF) // CJK compatibility ideographs
+}
+
 fn is_heading(tag: &str) -> bool {
     matches!(tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
 }
@@ -304,7 +345,47 @@ fn select_text(doc: &Html, css: &str) -> Option<String> {
         .find(|t| !t.is_empty())
 }
 
+/// What is known about the whole page while walking it.
+struct Page {
+    /// Characters of running text under each element (see [`prose_chars`]).
+    prose: HashMap<NodeId, usize>,
+    /// Characters of running text in the whole page.
+    total_prose: usize,
+}
+
+impl Page {
+    /// Whether the element holds most of the page's running text: then it frames the
+    /// article, whatever its class says ("layout-with-rail" is a layout that has a
+    /// rail, not the rail; "advert-content-wrap" wraps content between adverts).
+    fn holds_most_prose(&self, node: NodeId) -> bool {
+        self.total_prose > 0 && self.prose.get(&node).copied().unwrap_or(0) * 2 > self.total_prose
+    }
+}
+
+/// Counts the characters of text outside links, scripts and styles under `node`
+/// (menus and link lists are mostly links, so this is mostly running text),
+/// recording the count of every element in `out`.
+fn prose_chars(node: NodeRef<'_, Node>, out: &mut HashMap<NodeId, usize>) -> usize {
+    match node.value() {
+        Node::Text(t) => t.trim().chars().count(),
+        Node::Element(e) => {
+            if matches!(
+                e.name(),
+                "head" | "script" | "style" | "noscript" | "template" | "a"
+            ) {
+                return 0;
+            }
+            let n = node.children().map(|c| prose_chars(c, out)).sum();
+            out.insert(node.id(), n);
+            n
+        }
+        Node::Document | Node::Fragment => node.children().map(|c| prose_chars(c, out)).sum(),
+        _ => 0,
+    }
+}
+
 fn walk(
+    page: &Page,
     node: NodeRef<'_, Node>,
     path: &mut Vec<(NodeId, String)>,
     in_link: bool,
@@ -323,7 +404,7 @@ fn walk(
         }
         Node::Element(e) => {
             let name = e.name();
-            if skip(node, e) {
+            if skip(page, node, e) {
                 return;
             }
             if name == "br" {
@@ -342,7 +423,7 @@ fn walk(
             }
             let link = in_link || name == "a";
             for child in node.children() {
-                walk(child, path, link, cur, out);
+                walk(page, child, path, link, cur, out);
             }
             path.pop();
             if block {
@@ -351,7 +432,7 @@ fn walk(
         }
         Node::Document | Node::Fragment => {
             for child in node.children() {
-                walk(child, path, in_link, cur, out);
+                walk(page, child, path, in_link, cur, out);
             }
         }
         _ => {}
@@ -386,7 +467,7 @@ fn flush(cur: &mut Block, path: &[(NodeId, String)], out: &mut Vec<Block>) {
     cur.tag = path.get(inner).map(|(_, t)| t.clone()).unwrap_or_default();
 }
 
-fn skip(node: NodeRef<'_, Node>, e: &scraper::node::Element) -> bool {
+fn skip(page: &Page, node: NodeRef<'_, Node>, e: &scraper::node::Element) -> bool {
     let name = e.name();
     if matches!(name, "html" | "body" | "main" | "article") {
         return false;
@@ -436,14 +517,21 @@ fn skip(node: NodeRef<'_, Node>, e: &scraper::node::Element) -> bool {
         return false;
     }
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
-    // Long hard words also match as prefixes: "relatedposts", "sharebar-top".
-    let hard_prefix = words
-        .iter()
-        .any(|w| HARD_WORDS.iter().any(|h| h.len() >= 5 && w.starts_with(h)));
-    if hard_prefix || has(HARD_WORDS) {
+    // Long furniture words also match as prefixes: "relatedposts", "sharebar-top",
+    // "cookiebanner".
+    let has_or_prefix = |list: &[&str]| {
+        has(list)
+            || words
+                .iter()
+                .any(|w| list.iter().any(|h| h.len() >= 5 && w.starts_with(h)))
+    };
+    if has_or_prefix(NEVER_CONTENT_WORDS) {
         return true;
     }
-    has(SOFT_WORDS) && !has(CONTENT_WORDS)
+    if has_or_prefix(HARD_WORDS) {
+        return !page.holds_most_prose(node.id());
+    }
+    has(SOFT_WORDS) && !has(CONTENT_WORDS) && !page.holds_most_prose(node.id())
 }
 
 #[cfg(test)]

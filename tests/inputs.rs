@@ -11,6 +11,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+mod common;
+
 fn manifest() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -206,6 +208,27 @@ fn serve(mut s: TcpStream) -> std::io::Result<()> {
             // No length: a body that only turns out too large while reading.
             respond(&mut s, "200 OK", &[ct_html], &vec![b'x'; 300_000])
         }
+        news if news.starts_with("/news/") => {
+            // A real saved news page (scripts/fetch-news-pages), gzipped as
+            // news sites send them.
+            let page = common::news_pages_dir()
+                .and_then(|d| std::fs::read(d.join("html").join(&news[6..])).ok());
+            match page {
+                Some(b) => {
+                    let mut enc =
+                        flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+                    enc.write_all(&b)?;
+                    let b = enc.finish()?;
+                    respond(
+                        &mut s,
+                        "200 OK",
+                        &[ct_html, ("Content-Encoding", "gzip".into()), len(&b)],
+                        &b,
+                    )
+                }
+                None => respond(&mut s, "404 Not Found", &[len(b"")], b""),
+            }
+        }
         "/seed" => match seed_page() {
             Some(p) => respond(
                 &mut s,
@@ -312,6 +335,56 @@ fn url_is_fetched_extracted_and_described() {
     let text = mentionmap::html::extract(&html).text;
     let text = mentionmap::boilerplate::strip_trailing(&text).0;
     assert_offsets(&fc, text);
+}
+
+/// Places of a mapped collection: geonameid, or name for an estimate.
+fn place_keys(fc: &Value) -> std::collections::BTreeSet<String> {
+    fc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let p = &f["properties"];
+            match p["geonameid"].as_u64() {
+                Some(id) => id.to_string(),
+                None => p["name"].as_str().unwrap().to_string(),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn real_news_pages_over_http_map_like_their_article_text() {
+    let Some(dir) = common::news_pages_dir() else {
+        return;
+    };
+    for page in [
+        "cnn_article",
+        "wired_001",
+        "time_001",
+        "fox13now_001",
+        "yna_co_kr",
+    ] {
+        let o = run(&["map", &url(&format!("/news/{page}.html"))], None);
+        assert_eq!(o.status.code(), Some(0), "{page}: {}", stderr(&o));
+        let fetched = json(&o);
+        assert!(
+            fetched["metadata"]["title"]
+                .as_str()
+                .is_some_and(|t| !t.is_empty()),
+            "{page}: no title"
+        );
+        let html = std::fs::read_to_string(dir.join("html").join(format!("{page}.html"))).unwrap();
+        let text = mentionmap::html::extract(&html).text;
+        assert_offsets(&fetched, mentionmap::boilerplate::strip_trailing(&text).0);
+
+        let reference = dir.join("txt").join(format!("{page}.txt"));
+        let o = run(&["map", reference.to_str().unwrap()], None);
+        assert_eq!(o.status.code(), Some(0), "{page}: {}", stderr(&o));
+        let expected = place_keys(&json(&o));
+        assert!(!expected.is_empty(), "{page}: its article names no place");
+        assert_eq!(place_keys(&fetched), expected, "{page}");
+    }
 }
 
 #[test]
