@@ -22,6 +22,17 @@
 //!
 //! The result is plain text, one block per paragraph separated by blank lines;
 //! mentions' offsets refer to it.
+//!
+//! Class words are a hint, not a verdict: an element that holds most of the page's
+//! text frames the article whatever its class says ("layout-with-rail",
+//! "advert-content-wrap"), except cookie/consent banners and comment threads.
+//!
+//! Measured on 23 real saved news pages with reference article text (newspaper4k's
+//! test data; `tests/news_pages.rs`, and `benches/extract_compare` for the
+//! comparison): bag-of-words F1 0.966 and 1.000 / 0.978 precision / recall of the
+//! places mapped, against 0.943 and 0.957 / 0.978 for dom_smoothie, a Rust port of
+//! Readability.js, and 0.583 and 0.268 / 0.966 for all the page's text. So this
+//! extractor is kept, and no readability crate is a dependency.
 
 use std::collections::HashMap;
 
