@@ -120,6 +120,23 @@ fn respond(
     s.flush()
 }
 
+/// A 200 response with an HTML body, gzip-encoded.
+fn respond_gzipped_html(s: &mut TcpStream, html: &[u8]) -> std::io::Result<()> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(html)?;
+    let b = enc.finish()?;
+    respond(
+        s,
+        "200 OK",
+        &[
+            ("Content-Type", "text/html; charset=utf-8".into()),
+            ("Content-Encoding", "gzip".into()),
+            ("Content-Length", b.len().to_string()),
+        ],
+        &b,
+    )
+}
+
 fn serve(mut s: TcpStream) -> std::io::Result<()> {
     s.set_read_timeout(Some(Duration::from_secs(5)))?;
     let mut reader = BufReader::new(s.try_clone()?);
@@ -147,15 +164,7 @@ fn serve(mut s: TcpStream) -> std::io::Result<()> {
         }
         "/gzip" => {
             assert!(accept_gzip, "the client asks for gzip");
-            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-            enc.write_all(&html("wire-story.html"))?;
-            let b = enc.finish()?;
-            respond(
-                &mut s,
-                "200 OK",
-                &[ct_html, ("Content-Encoding", "gzip".into()), len(&b)],
-                &b,
-            )
+            respond_gzipped_html(&mut s, &html("wire-story.html"))
         }
         "/moved" => respond(
             &mut s,
@@ -214,18 +223,7 @@ fn serve(mut s: TcpStream) -> std::io::Result<()> {
             let page = common::news_pages_dir()
                 .and_then(|d| std::fs::read(d.join("html").join(&news[6..])).ok());
             match page {
-                Some(b) => {
-                    let mut enc =
-                        flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-                    enc.write_all(&b)?;
-                    let b = enc.finish()?;
-                    respond(
-                        &mut s,
-                        "200 OK",
-                        &[ct_html, ("Content-Encoding", "gzip".into()), len(&b)],
-                        &b,
-                    )
-                }
+                Some(b) => respond_gzipped_html(&mut s, &b),
                 None => respond(&mut s, "404 Not Found", &[len(b"")], b""),
             }
         }

@@ -10,11 +10,10 @@
 //! reaches, so a regression fails. Outside CI the test is skipped when the pages
 //! have not been fetched.
 
-use std::collections::HashSet;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use mentionmap::eval::extraction::{set_overlap, word_overlap};
+use mentionmap::eval::extraction::{mapped_places, set_overlap, word_overlap};
 use mentionmap::{Gazetteer, Mapper};
 
 mod common;
@@ -49,19 +48,6 @@ fn mapper() -> &'static Mapper {
     MAPPER.get_or_init(|| Mapper::new(Arc::new(Gazetteer::bundled().unwrap())))
 }
 
-/// Places mapped from a text: gazetteer entries by index, estimates by name.
-fn places(text: &str) -> HashSet<String> {
-    mapper()
-        .map(text)
-        .places
-        .iter()
-        .map(|p| match p.place {
-            Some(i) => format!("#{i}"),
-            None => p.name.clone(),
-        })
-        .collect()
-}
-
 #[test]
 fn extraction_keeps_the_article_of_real_news_pages() {
     let Some(dir) = pages_dir() else { return };
@@ -82,7 +68,10 @@ fn extraction_keeps_the_article_of_real_news_pages() {
     for (name, html, reference) in &pages {
         let extracted = mentionmap::html::extract(html);
         let words = word_overlap(&extracted.text, reference);
-        let mapped = set_overlap(&places(&extracted.text), &places(reference));
+        let mapped = set_overlap(
+            &mapped_places(mapper(), &extracted.text),
+            &mapped_places(mapper(), reference),
+        );
         eprintln!(
             "{name:22} {:5.2} {:5.2} {:5.2}  {:.2}/{:.2}",
             words.p, words.r, words.f1, mapped.p, mapped.r

@@ -8,14 +8,15 @@
 //! spaces (Chinese, Japanese, Korean, Thai, Burmese) each character is a word, so
 //! the figures mean the same thing across languages.
 //!
-//! [`set_overlap`] compares what is mapped from the two texts (places by
-//! gazetteer id, say): the measure that matters to a geoparser.
+//! [`set_overlap`] compares what is mapped from the two texts ([`mapped_places`]):
+//! the measure that matters to a geoparser.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 
 use super::Prf;
 use crate::html::is_unspaced_script;
+use crate::Mapper;
 
 /// The words of `text` with their counts.
 pub fn words(text: &str) -> HashMap<String, usize> {
@@ -56,6 +57,20 @@ pub fn word_overlap(extracted: &str, reference: &str) -> Prf {
 pub fn set_overlap<T: Eq + Hash>(predicted: &HashSet<T>, reference: &HashSet<T>) -> Prf {
     let shared = predicted.intersection(reference).count();
     prf(shared, predicted.len(), reference.len())
+}
+
+/// The places `mapper` finds in `text`, as keys that compare across texts:
+/// `#` and the gazetteer index for a gazetteer place, the name for an estimate.
+pub fn mapped_places(mapper: &Mapper, text: &str) -> HashSet<String> {
+    mapper
+        .map(text)
+        .places
+        .iter()
+        .map(|p| match p.place {
+            Some(i) => format!("#{i}"),
+            None => p.name.clone(),
+        })
+        .collect()
 }
 
 fn prf(shared: usize, predicted: usize, reference: usize) -> Prf {

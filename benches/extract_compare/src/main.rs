@@ -14,12 +14,11 @@
 //!
 //!     cargo run --release --manifest-path benches/extract_compare/Cargo.toml [DATA_DIR]
 
-use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use mentionmap::eval::extraction::{set_overlap, word_overlap};
+use mentionmap::eval::extraction::{mapped_places as places, set_overlap, word_overlap};
 use mentionmap::{Gazetteer, Mapper};
 use scraper::{Html, Node};
 
@@ -60,18 +59,6 @@ fn all_text(html: &str) -> String {
         }
     }
     out
-}
-
-fn places(mapper: &Mapper, text: &str) -> HashSet<String> {
-    mapper
-        .map(text)
-        .places
-        .iter()
-        .map(|p| match p.place {
-            Some(i) => format!("#{i}"),
-            None => p.name.clone(),
-        })
-        .collect()
 }
 
 fn main() {
