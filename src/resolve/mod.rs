@@ -19,7 +19,8 @@
 //!   the candidate lies near that anchor.
 //! * `dateline` — an all-capitals name opening a story is a city.
 //! * `common_word` — a penalty for names made of common English words ("Reading",
-//!   "White House"): heavier for small places and at the start of a sentence, halved
+//!   "White House", "Centre"): none for countries and counties, heavier for small
+//!   places than for regions and big cities, heavier at the start of a sentence, halved
 //!   when the name stands in a list beside a name that is no common word ("Lyon and
 //!   Nice").
 //!
@@ -413,10 +414,11 @@ impl<'a> Resolver<'a> {
             0.0
         } else {
             let size = match p.kind {
-                PlaceKind::Continent
-                | PlaceKind::Country
-                | PlaceKind::Admin1
-                | PlaceKind::Admin2 => 0.0,
+                PlaceKind::Continent | PlaceKind::Country | PlaceKind::Admin2 => 0.0,
+                // A region called by a common word ("Centre", "Lakes", "Gulf": regions
+                // of Cameroon, South Sudan, Papua New Guinea) counts as a big city
+                // called by one; context in the text can still lift it.
+                PlaceKind::Admin1 => -0.75,
                 _ if p.population >= 100_000 => -0.75,
                 _ => -1.5,
             };
