@@ -187,13 +187,6 @@ impl Tally {
     /// The figures.
     pub fn scores(&self) -> Scores {
         let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-        let f1 = |p: f64, r: f64| {
-            if p + r == 0.0 {
-                0.0
-            } else {
-                2.0 * p * r / (p + r)
-            }
-        };
         let (ep, er) = (
             ratio(self.exact_tp, self.predicted),
             ratio(self.exact_tp, self.gold),
@@ -242,6 +235,15 @@ impl Tally {
             },
             resolution,
         }
+    }
+}
+
+/// The harmonic mean of precision and recall; 0 when both are 0.
+fn f1(p: f64, r: f64) -> f64 {
+    if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
     }
 }
 

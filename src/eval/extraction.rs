@@ -14,7 +14,7 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 
-use super::Prf;
+use super::{f1, Prf};
 use crate::html::is_unspaced_script;
 use crate::Mapper;
 
@@ -77,12 +77,7 @@ fn prf(shared: usize, predicted: usize, reference: usize) -> Prf {
     let ratio = |n: usize, d: usize| if d == 0 { 1.0 } else { n as f64 / d as f64 };
     let p = ratio(shared, predicted);
     let r = ratio(shared, reference);
-    let f1 = if p + r == 0.0 {
-        0.0
-    } else {
-        2.0 * p * r / (p + r)
-    };
-    Prf { p, r, f1 }
+    Prf { p, r, f1: f1(p, r) }
 }
 
 #[cfg(test)]
