@@ -262,7 +262,8 @@ pub fn extract(html: &str) -> Extracted {
     };
     let keep_roots: Vec<NodeId> = match best {
         Some((id, s)) => {
-            let near = up(id, SPLIT_BODY_LEVELS);
+            let above = up(id, usize::MAX);
+            let near = &above[..above.len().min(SPLIT_BODY_LEVELS)];
             let mut roots = vec![id];
             roots.extend(
                 score
@@ -273,7 +274,7 @@ pub fn extract(html: &str) -> Extracted {
                             && up(**n, SPLIT_BODY_LEVELS + 1)
                                 .iter()
                                 .any(|a| near.contains(a))
-                            && !up(id, usize::MAX).contains(n)
+                            && !above.contains(n)
                     })
                     .map(|(&n, _)| n),
             );
