@@ -64,7 +64,9 @@ pub struct BuildArgs {
     /// GeoNames hierarchy.txt: fills missing admin1 codes from ADM parents.
     #[arg(long, value_name = "FILE")]
     pub hierarchy: Option<PathBuf>,
-    /// Your own places as CSV: name, alt_names, lat, lon, kind, country [, id, population, admin1].
+    /// Your own places as CSV: name, alt_names, lat, lon, kind, country [, id, population
+    /// or importance (0-1), admin1]. Kinds: continent, country, admin1, admin2, city,
+    /// district, feature, or a GeoNames feature code in capitals.
     #[arg(long, value_name = "FILE")]
     pub csv: Vec<PathBuf>,
     /// Your own places as a GeoJSON FeatureCollection of points (same property names as the CSV).
@@ -169,6 +171,12 @@ impl Progress {
     }
 }
 
+fn warn(warnings: user_places::Warnings) {
+    for w in warnings {
+        eprintln!("mentionmap: warning: {w}");
+    }
+}
+
 fn build(a: &BuildArgs) -> Result<i32, Error> {
     let start = Instant::now();
     let country_filter = a.countries.as_deref().map(country_codes).transpose()?;
@@ -204,11 +212,11 @@ fn build(a: &BuildArgs) -> Result<i32, Error> {
         progress.sources_read(&b);
     }
     for p in &a.csv {
-        user_places::add_csv(&mut b, p)?;
+        warn(user_places::add_csv(&mut b, p)?);
         progress.sources_read(&b);
     }
     for p in &a.geojson {
-        user_places::add_geojson(&mut b, p)?;
+        warn(user_places::add_geojson(&mut b, p)?);
         progress.sources_read(&b);
     }
     for p in &a.alternate_names {

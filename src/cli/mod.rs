@@ -13,6 +13,7 @@ use mentionmap::{Error, Gazetteer, Layer};
 
 mod batch;
 mod eval;
+mod eval_errors;
 pub mod exit;
 mod explain;
 mod gazetteer;
