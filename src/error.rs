@@ -1,6 +1,10 @@
 //! The library's error type. Every variant says what failed and on what input, in one
 //! line; the binary maps each variant to its own exit code ([`Error::exit_code`]).
 
+/// Exit code of a usage error: the same code clap uses for flags it cannot parse,
+/// so that one number means "the command line is wrong" whoever noticed it.
+pub const EXIT_USAGE: i32 = 2;
+
 /// Errors from reading input or a gazetteer, or from mapping.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -18,6 +22,16 @@ pub enum Error {
         /// The input's name (a path, "stdin", a document id).
         source_name: String,
         /// What is wrong with it.
+        message: String,
+    },
+    /// A flag or argument has a value the command cannot use (`--layers towns`, a
+    /// latitude of 95), or flags that do not go together: the command line is
+    /// wrong, not the input it names.
+    #[error("{flag}: {message}")]
+    Usage {
+        /// The flag or argument as the user wrote it (`--layers`, `near LAT`).
+        flag: String,
+        /// What is wrong and what would be accepted.
         message: String,
     },
     /// A gazetteer file is corrupt or not a gazetteer.
@@ -45,10 +59,11 @@ pub enum Error {
 }
 
 impl Error {
-    /// The process exit code for this error: 2 is reserved for usage errors (clap),
-    /// 3 input, 4 gazetteer, 5 output, 7 network.
+    /// The process exit code for this error: 2 usage (bad flags or argument values,
+    /// as clap's own errors), 3 input, 4 gazetteer, 5 output, 7 network.
     pub fn exit_code(&self) -> i32 {
         match self {
+            Error::Usage { .. } => EXIT_USAGE,
             Error::Io { .. } | Error::BadInput { .. } => 3,
             Error::Gazetteer { .. } => 4,
             Error::Output(_) => 5,

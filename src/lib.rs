@@ -27,7 +27,8 @@
 //!   [`resolve::relative`] places names the gazetteer lacks from phrases such as "on
 //!   the northern edge of Aleppo".
 //! * [`pipeline::Mapper`] runs the stages for one text and groups mentions by place;
-//!   [`output`] writes the result.
+//!   [`output`] writes the result; [`rows`] is the one flat column set of CSV and
+//!   the Python package's rows.
 //! * Inputs: [`source`] turns a file, standard input, an HTML page ([`html`]: main-text
 //!   extraction) or a URL ([`fetch`]) into the text to map, dropping trailing
 //!   cookie/consent boilerplate ([`boilerplate`]); [`batch`] maps JSONL files and
@@ -65,6 +66,7 @@ pub mod input;
 pub mod output;
 pub mod pipeline;
 pub mod resolve;
+pub mod rows;
 pub mod server;
 pub mod source;
 pub mod spot;

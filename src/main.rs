@@ -1,16 +1,17 @@
-//! The `mentionmap` command: parse flags, run, print one line per error.
+//! The `mentionmap` command: parse flags, run, print one line per error
+//! (`cli/exit.rs` holds the exit-code policy).
 
 mod cli;
 
 use clap::Parser;
 
 fn main() {
-    let cli = cli::Cli::parse();
+    let cli = cli::Cli::try_parse().unwrap_or_else(|e| cli::exit::clap_failure(e));
+    if !matches!(cli.command, cli::Command::Serve(_)) {
+        cli::exit::die_quietly_on_closed_pipe();
+    }
     match cli::run(cli) {
         Ok(code) => std::process::exit(code),
-        Err(e) => {
-            eprintln!("mentionmap: error: {e}");
-            std::process::exit(e.exit_code());
-        }
+        Err(e) => cli::exit::fail(&e),
     }
 }

@@ -5,7 +5,8 @@
 //! `name`, `gazetteer_name`, `geonameid`, `layer`, `feature_code`, `country_code`,
 //! `admin1`, `population`, `confidence`, `method`, `uncertainty_km`, `mention_count`
 //! and `mentions` (each with code-point `start`/`end`, `byte_start`/`byte_end`, `text`,
-//! `kind` and `snippet`). The collection carries a `metadata` member with the
+//! `kind` and `snippet`); CSV rows carry the same values flat ([`crate::rows`]). The
+//! collection carries a `metadata` member with the
 //! generator, the source, the gazetteer and its attribution (GeoNames CC BY 4.0).
 
 use std::io::Write;
@@ -195,25 +196,9 @@ pub fn write(
     Ok(())
 }
 
-/// CSV columns, one row per place.
-pub const CSV_HEADER: [&str; 16] = [
-    "doc",
-    "name",
-    "gazetteer_name",
-    "geonameid",
-    "layer",
-    "feature_code",
-    "country_code",
-    "admin1",
-    "population",
-    "lat",
-    "lon",
-    "confidence",
-    "method",
-    "uncertainty_km",
-    "mention_count",
-    "mentions",
-];
+/// CSV columns, one row per place: [`crate::rows::CSV_COLUMNS`], the column set
+/// the Python rows share.
+pub const CSV_HEADER: [&str; 17] = crate::rows::CSV_COLUMNS;
 
 fn write_csv(
     out: &mut dyn Write,
@@ -225,40 +210,10 @@ fn write_csv(
     let mut w = csv::Writer::from_writer(out);
     let err = |e: csv::Error| Error::Output(e.to_string());
     w.write_record(CSV_HEADER).map_err(err)?;
+    let doc_id = meta.doc.as_deref().unwrap_or_default();
     for p in doc.places.iter().filter(|p| layers.contains(&p.layer)) {
-        let g = p.place.map(|i| gazetteer.place(i));
-        let g = g.as_deref();
-        let spans: Vec<String> = p
-            .mentions
-            .iter()
-            .map(|m| format!("{}-{}", m.start, m.end))
-            .collect();
-        w.write_record([
-            meta.doc.clone().unwrap_or_default(),
-            p.name.clone(),
-            g.map(|g| g.name.clone()).unwrap_or_default(),
-            g.filter(|g| g.has_geonames_id())
-                .map(|g| g.id.to_string())
-                .unwrap_or_default(),
-            p.layer.as_str().to_string(),
-            g.map(|g| g.feature_code.clone()).unwrap_or_default(),
-            g.map(|g| g.country_code.clone()).unwrap_or_default(),
-            g.map(|g| g.admin1.clone()).unwrap_or_default(),
-            g.map(|g| g.population.to_string()).unwrap_or_default(),
-            format!("{:.6}", p.lon_lat.1),
-            format!("{:.6}", p.lon_lat.0),
-            format!("{:.3}", p.confidence),
-            match p.method {
-                Method::Gazetteer => "gazetteer".into(),
-                Method::Relative => "relative".into(),
-            },
-            p.uncertainty_km
-                .map(|u| format!("{u:.1}"))
-                .unwrap_or_default(),
-            p.mentions.len().to_string(),
-            spans.join(" "),
-        ])
-        .map_err(err)?;
+        w.write_record(crate::rows::PlaceValues::new(gazetteer, p).csv_record(doc_id, p))
+            .map_err(err)?;
     }
     w.flush().map_err(|e| Error::Output(e.to_string()))?;
     Ok(())

@@ -256,6 +256,117 @@ fn user_place_errors_name_the_row() {
     assert!(e.contains("not a Point"), "{e}");
 }
 
+/// A kind that is neither a mentionmap kind nor a GeoNames code in capitals is an
+/// error naming the line and the accepted kinds, never a made-up feature code.
+#[test]
+fn user_place_kinds_are_checked_and_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("kinds.csv");
+    std::fs::write(
+        &p,
+        "name,lat,lon,kind,country\nAleppo,36.2,37.16,City,SY\nAzaz,36.58,37.04,town,SY\n",
+    )
+    .unwrap();
+    let e = user_places::add_csv(&mut GazetteerBuilder::default(), &p)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("line 3") && e.contains("\"town\""), "{e}");
+    assert!(e.contains(user_places::KINDS), "{e}");
+    // Feature codes count in capitals only; a country must be an ISO code.
+    for (row, needle) in [
+        ("Azaz,36.58,37.04,Town,SY", "unknown kind"),
+        ("Azaz,36.58,37.04,ppl,SY", "unknown kind"),
+        ("Azaz,36.58,37.04,PPL,Syria", "bad country"),
+    ] {
+        std::fs::write(&p, format!("name,lat,lon,kind,country\n{row}\n")).unwrap();
+        let e = user_places::add_csv(&mut GazetteerBuilder::default(), &p)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 2") && e.contains(needle), "{row}: {e}");
+    }
+    std::fs::write(&p, "name,lat,lon,kind,country\nAzaz,36.58,37.04,PPLA2,sy\n").unwrap();
+    let mut b = GazetteerBuilder::default();
+    assert!(user_places::add_csv(&mut b, &p).unwrap().is_empty());
+    let g = b.finish().into_gazetteer("t");
+    let azaz = &g.lookup("Azaz")[0].1;
+    assert_eq!(
+        (
+            azaz.kind,
+            azaz.feature_code.as_str(),
+            azaz.country_code.as_str()
+        ),
+        (PlaceKind::City, "PPLA2", "SY")
+    );
+}
+
+/// A file without `country` or `kind` columns is read, with one warning for each.
+#[test]
+fn user_places_without_country_or_kind_warn() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("bare.csv");
+    std::fs::write(&p, "name,lat,lon\nCastello Roundabout,36.2406,37.1533\n").unwrap();
+    let mut b = GazetteerBuilder::default();
+    let w = user_places::add_csv(&mut b, &p).unwrap();
+    assert_eq!(w.len(), 2, "{w:?}");
+    assert!(
+        w[0].contains("no `country` column") && w[1].contains("no `kind` column"),
+        "{w:?}"
+    );
+    assert_eq!(b.len(), 1);
+    let j = dir.path().join("bare.geojson");
+    std::fs::write(&j, r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[37.15,36.24]},"properties":{"name":"Castello","kind":"district"}}]}"#).unwrap();
+    let w = user_places::add_geojson(&mut GazetteerBuilder::default(), &j).unwrap();
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(w[0].contains("no `country`"), "{w:?}");
+}
+
+/// `importance` (0-1) becomes a population equivalent on a log scale, so that it
+/// ranks a user's place as the resolver ranks populations.
+#[test]
+fn user_place_importance_is_a_population_equivalent() {
+    assert_eq!(user_places::population_of_importance(0.0), Some(0));
+    assert_eq!(user_places::population_of_importance(1.0), Some(10_000_000));
+    assert_eq!(user_places::population_of_importance(0.5), Some(3_162));
+    assert_eq!(user_places::population_of_importance(1.5), None);
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("camps.csv");
+    std::fs::write(
+        &p,
+        "name,lat,lon,kind,country,importance\nHandarat Camp,36.2889,37.1609,district,SY,0.6\nTiny Camp,36.3,37.2,district,SY,0.1\n",
+    )
+    .unwrap();
+    let mut b = GazetteerBuilder::default();
+    user_places::add_csv(&mut b, &p).unwrap();
+    let g = b.finish().into_gazetteer("t");
+    let pop = |n: &str| g.lookup(n)[0].1.population;
+    assert_eq!(pop("Handarat Camp"), 15_849);
+    assert!(pop("Handarat Camp") > pop("Tiny Camp"));
+    // Out of range, not a number, or given with a population: errors with the line.
+    for (cells, needle) in [("1.2", "bad importance"), ("high", "bad importance")] {
+        std::fs::write(&p, format!("name,lat,lon,importance\nX,1,2,{cells}\n")).unwrap();
+        let e = user_places::add_csv(&mut GazetteerBuilder::default(), &p)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 2") && e.contains(needle), "{e}");
+    }
+    std::fs::write(&p, "name,lat,lon,population,importance\nX,1,2,500,0.5\n").unwrap();
+    let e = user_places::add_csv(&mut GazetteerBuilder::default(), &p)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("not both"), "{e}");
+    // GeoJSON: the same property.
+    let j = dir.path().join("camps.geojson");
+    std::fs::write(&j, r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[37.16,36.29]},"properties":{"name":"Handarat Camp","kind":"district","country":"SY","importance":0.6}}]}"#).unwrap();
+    let mut b = GazetteerBuilder::default();
+    user_places::add_geojson(&mut b, &j).unwrap();
+    assert_eq!(
+        b.finish().into_gazetteer("t").lookup("Handarat Camp")[0]
+            .1
+            .population,
+        15_849
+    );
+}
+
 #[test]
 fn malformed_dump_rows_are_errors_with_line_numbers() {
     let dir = tempfile::tempdir().unwrap();
@@ -630,7 +741,7 @@ fn cli_build_and_info() {
         .args([
             "--admin1",
             &f("admin1CodesASCII.txt"),
-            "--countries",
+            "--country-info",
             &f("countryInfo.txt"),
             "--hierarchy",
             &f("hierarchy.txt"),

@@ -39,6 +39,7 @@ from ._mentionmap import Mapper as _RustMapper
 __all__ = [
     "COLUMNS",
     "DTYPES",
+    "FEATURE_PROPERTIES",
     "GEONAMES_ATTRIBUTION",
     "Mapper",
     "MentionmapError",
@@ -47,28 +48,52 @@ __all__ = [
     "to_geodataframe",
 ]
 
-#: pandas dtypes of the flat row columns (:data:`COLUMNS`). ``geonameid`` is a
-#: nullable integer: places estimated from the text, and the few gazetteer entries
-#: GeoNames has no id for, have none.
+#: pandas dtypes of the flat row columns (:data:`COLUMNS`: the place columns the
+#: CLI's CSV output also has, in the same order, then the mention's). ``geonameid``
+#: and ``population`` are nullable integers: places estimated from the text, and the
+#: few gazetteer entries GeoNames has no id for, have none.
 DTYPES: Dict[str, str] = {
     "doc_id": "object",
     "name": "object",
-    "mention": "object",
-    "start": "int64",
-    "end": "int64",
-    "kind": "object",
-    "geonameid": "Int64",
     "gazetteer_name": "object",
+    "geonameid": "Int64",
     "layer": "object",
     "feature_code": "object",
     "country_code": "object",
+    "admin1": "object",
+    "population": "Int64",
     "lat": "float64",
     "lon": "float64",
     "confidence": "float64",
     "method": "object",
     "uncertainty_km": "float64",
+    "anchor": "object",
+    "mention": "object",
+    "start": "int64",
+    "end": "int64",
+    "kind": "object",
 }
 assert tuple(DTYPES) == tuple(COLUMNS), "DTYPES must follow the extension's COLUMNS"
+
+#: The properties of a Feature from :meth:`Mapper.map`, in order: the columns of
+#: :func:`to_geodataframe` of a FeatureCollection (then ``doc`` for several
+#: collections, ``id`` and ``geometry``), also when it has no features.
+FEATURE_PROPERTIES: Tuple[str, ...] = (
+    "name",
+    "gazetteer_name",
+    "geonameid",
+    "layer",
+    "feature_code",
+    "country_code",
+    "admin1",
+    "population",
+    "confidence",
+    "method",
+    "uncertainty_km",
+    "anchor",
+    "mention_count",
+    "mentions",
+)
 
 
 class Mapper(_RustMapper):
@@ -124,8 +149,19 @@ class Mapper(_RustMapper):
         return to_geodataframe(data)
 
 
+def _pandas():
+    try:
+        import pandas
+    except ImportError as e:
+        raise ImportError(
+            "to_dataframe needs pandas: pip install 'mentionmap[pandas]' "
+            "(or pip install pandas)"
+        ) from e
+    return pandas
+
+
 def _frame(cols: Dict[str, list]):
-    import pandas as pd
+    pd = _pandas()
 
     return pd.DataFrame({c: pd.Series(cols[c], dtype=DTYPES[c]) for c in COLUMNS})
 
@@ -186,7 +222,7 @@ def to_geodataframe(data):
     Raises ImportError with an install hint when geopandas is missing.
     """
     gpd = _geopandas()
-    import pandas as pd
+    pd = _pandas()
 
     if isinstance(data, dict) and data.get("type") == "FeatureCollection":
         return _features_frame(gpd, [data], single=True)
@@ -206,6 +242,7 @@ def to_geodataframe(data):
 def _features_frame(gpd, collections: List[dict], single: bool):
     from shapely.geometry import Point
 
+    pd = _pandas()
     records = []
     geometry = []
     for i, fc in enumerate(collections):
@@ -218,7 +255,13 @@ def _features_frame(gpd, collections: List[dict], single: bool):
             lon, lat = f["geometry"]["coordinates"]
             records.append(props)
             geometry.append(Point(lon, lat))
-    return gpd.GeoDataFrame(records, geometry=geometry, crs="EPSG:4326")
+    # The same columns in the same order whether there are features or not; any
+    # property this version does not know comes last rather than being dropped.
+    columns = list(FEATURE_PROPERTIES) + ([] if single else ["doc"]) + ["id"]
+    for r in records:
+        columns += [k for k in r if k not in columns]
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry), crs="EPSG:4326")
 
 
 def _rows_frame(gpd, df):

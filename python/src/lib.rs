@@ -27,7 +27,7 @@ use std::sync::Arc;
 
 use mentionmap::gazetteer::Layer;
 use mentionmap::output::{feature_collection, Metadata};
-use mentionmap::pipeline::Method;
+use mentionmap::rows::PlaceValues;
 use mentionmap::source::{prepare, Input, PrepareOptions};
 use mentionmap::{Gazetteer, MappedDocument, Mapper};
 use pyo3::create_exception;
@@ -178,83 +178,35 @@ fn check_threads(threads: Option<usize>) -> PyResult<Option<usize>> {
     }
 }
 
-fn round(x: f64, digits: i32) -> f64 {
-    let f = 10f64.powi(digits);
-    (x * f).round() / f
-}
-
-/// Names of the flat row columns, in order (see `columns`).
-const COLUMNS: [&str; 16] = [
-    "doc_id",
-    "name",
-    "mention",
-    "start",
-    "end",
-    "kind",
-    "geonameid",
-    "gazetteer_name",
-    "layer",
-    "feature_code",
-    "country_code",
-    "lat",
-    "lon",
-    "confidence",
-    "method",
-    "uncertainty_km",
-];
+/// Names of the flat row columns, in order (see `columns`): the library's one
+/// column set, place columns then mention columns (`mentionmap::rows`).
+const COLUMNS: [&str; 19] = mentionmap::rows::MENTION_COLUMNS;
 
 /// One row per mention, built without the GIL.
 struct Row {
     doc_id: String,
     name: String,
+    place: PlaceValues,
     mention: String,
     start: usize,
     end: usize,
     kind: &'static str,
-    geonameid: Option<u64>,
-    gazetteer_name: Option<String>,
-    layer: &'static str,
-    feature_code: Option<String>,
-    country_code: Option<String>,
-    lat: f64,
-    lon: f64,
-    confidence: f64,
-    method: &'static str,
-    uncertainty_km: Option<f64>,
 }
 
 fn rows_of(gaz: &Gazetteer, doc_id: &str, mapped: &MappedDocument, layers: &[Layer]) -> Vec<Row> {
     let mut rows = Vec::new();
     for p in mapped.places.iter().filter(|p| layers.contains(&p.layer)) {
-        let g = p.place.map(|i| gaz.place(i));
-        let g = g.as_deref();
-        // The same values the GeoJSON carries (rounded as it rounds them), so rows and
-        // features agree.
-        let country = g
-            .map(|g| g.country_code.clone())
-            .or_else(|| p.anchor.map(|a| gaz.place(a).country_code.clone()))
-            .filter(|c| !c.is_empty());
+        // The same values the GeoJSON and the CSV carry, so rows and features agree.
+        let place = PlaceValues::new(gaz, p);
         for m in &p.mentions {
             rows.push(Row {
                 doc_id: doc_id.to_string(),
                 name: p.name.clone(),
+                place: place.clone(),
                 mention: m.text.clone(),
                 start: m.start,
                 end: m.end,
                 kind: m.kind,
-                geonameid: g.filter(|g| g.has_geonames_id()).map(|g| g.id),
-                gazetteer_name: g.map(|g| g.name.clone()),
-                layer: p.layer.as_str(),
-                feature_code: g.map(|g| g.feature_code.clone()),
-                country_code: country.clone(),
-                lat: round(p.lon_lat.1, 6),
-                lon: round(p.lon_lat.0, 6),
-                confidence: round(p.confidence, 3),
-                method: match p.method {
-                    Method::Gazetteer => "gazetteer",
-                    Method::Relative => "relative",
-                },
-                uncertainty_km: p.uncertainty_km.map(|u| round(u, 1)),
             });
         }
     }
@@ -455,29 +407,32 @@ impl PyMapper {
         let rows: Vec<&Row> = per_doc.iter().flatten().collect();
         let out = PyDict::new(py);
         macro_rules! column {
-            ($name:literal, $field:ident) => {
+            ($name:literal, $($field:ident).+) => {
                 out.set_item(
                     $name,
-                    PyList::new(py, rows.iter().map(|r| r.$field.clone()))?,
+                    PyList::new(py, rows.iter().map(|r| r.$($field).+.clone()))?,
                 )?;
             };
         }
         column!("doc_id", doc_id);
         column!("name", name);
+        column!("gazetteer_name", place.gazetteer_name);
+        column!("geonameid", place.geonameid);
+        column!("layer", place.layer);
+        column!("feature_code", place.feature_code);
+        column!("country_code", place.country_code);
+        column!("admin1", place.admin1);
+        column!("population", place.population);
+        column!("lat", place.lat);
+        column!("lon", place.lon);
+        column!("confidence", place.confidence);
+        column!("method", place.method);
+        column!("uncertainty_km", place.uncertainty_km);
+        column!("anchor", place.anchor);
         column!("mention", mention);
         column!("start", start);
         column!("end", end);
         column!("kind", kind);
-        column!("geonameid", geonameid);
-        column!("gazetteer_name", gazetteer_name);
-        column!("layer", layer);
-        column!("feature_code", feature_code);
-        column!("country_code", country_code);
-        column!("lat", lat);
-        column!("lon", lon);
-        column!("confidence", confidence);
-        column!("method", method);
-        column!("uncertainty_km", uncertainty_km);
         debug_assert_eq!(out.len(), COLUMNS.len());
         Ok(out)
     }

@@ -51,6 +51,17 @@ def test_from_rows(mapper):
     assert list(gdf2["mention"]) == list(gdf["mention"])
 
 
+def test_empty_results_have_the_same_columns(mapper):
+    full = mentionmap.to_geodataframe(mapper.map(TEXTS[0]))
+    empty = mentionmap.to_geodataframe(mapper.map(""))
+    assert len(empty) == 0 and list(empty.columns) == list(full.columns)
+    assert list(full.columns) == list(mentionmap.FEATURE_PROPERTIES) + ["id", "geometry"]
+    assert empty.crs.to_epsg() == 4326
+    many = mentionmap.to_geodataframe(mapper.map_many(["", "No places here."]))
+    assert len(many) == 0
+    assert list(many.columns) == list(mentionmap.to_geodataframe(mapper.map_many(TEXTS)).columns)
+
+
 def test_rejects_other_input():
     with pytest.raises(TypeError):
         mentionmap.to_geodataframe("Lyon")

@@ -97,6 +97,32 @@ def test_same_features_as_the_cli(mapper, seed_text):
         assert py["metadata"][key] == cli["metadata"][key], key
 
 
+@pytest.mark.skipif(cli_binary() is None, reason="no CLI build (target/release/mentionmap)")
+def test_csv_has_the_rows_place_columns_and_values(mapper, seed_text):
+    import csv
+    import io
+
+    out = subprocess.run(
+        [str(cli_binary()), "map", "--format", "csv", str(SEED)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    table = list(csv.reader(io.StringIO(out)))
+    place_columns = mentionmap.COLUMNS[:15]
+    assert table[0][:15] == place_columns
+    # One CSV row per place; the rows repeat a place's values for each mention.
+    cell = lambda v: "" if v is None else (f"{v:.6f}" if isinstance(v, float) else str(v))
+    per_place = {}
+    for r in mapper.rows([seed_text], ids=[""]):
+        values = [r[c] for c in place_columns]
+        values[9], values[10] = f"{r['lat']:.6f}", f"{r['lon']:.6f}"
+        values[11] = f"{r['confidence']:.3f}"
+        values[13] = "" if r["uncertainty_km"] is None else f"{r['uncertainty_km']:.1f}"
+        per_place[r["name"]] = [cell(v) if not isinstance(v, str) else v for v in values]
+    assert {row[1]: row[:15] for row in table[1:]} == per_place
+
+
 # --- many documents ---------------------------------------------------------------
 
 
@@ -166,24 +192,50 @@ def test_rows_agree_with_the_geojson(mapper, corpus):
                     {
                         "doc_id": doc_id,
                         "name": p["name"],
-                        "mention": m["text"],
-                        "start": m["start"],
-                        "end": m["end"],
-                        "kind": m["kind"],
-                        "geonameid": p["geonameid"],
                         "gazetteer_name": p["gazetteer_name"],
+                        "geonameid": p["geonameid"],
                         "layer": p["layer"],
                         "feature_code": p["feature_code"],
                         "country_code": p["country_code"],
+                        "admin1": p["admin1"],
+                        "population": p["population"],
                         "lat": f["geometry"]["coordinates"][1],
                         "lon": f["geometry"]["coordinates"][0],
                         "confidence": p["confidence"],
                         "method": p["method"],
                         "uncertainty_km": p["uncertainty_km"],
+                        "anchor": p["anchor"],
+                        "mention": m["text"],
+                        "start": m["start"],
+                        "end": m["end"],
+                        "kind": m["kind"],
                     }
                 )
                 assert text[m["start"] : m["end"]] == m["text"]
     assert rows == expected
+
+
+def test_one_column_set_with_the_csv(mapper, seed_text):
+    """The place columns come first, in the CLI's CSV order; a relative place has its
+    anchor's country and the anchor's name, as in the GeoJSON."""
+    assert mentionmap.COLUMNS[:15] == [
+        "doc_id", "name", "gazetteer_name", "geonameid", "layer", "feature_code",
+        "country_code", "admin1", "population", "lat", "lon", "confidence", "method",
+        "uncertainty_km", "anchor",
+    ]
+    assert mentionmap.COLUMNS[15:] == ["mention", "start", "end", "kind"]
+    relative = [r for r in mapper.rows([seed_text]) if r["method"] == "relative"]
+    assert relative, "the seed article has a place estimated from the text"
+    assert all(r["country_code"] == "SY" and r["anchor"] == "Aleppo" for r in relative)
+    assert all(r["uncertainty_km"] > 0 for r in relative)
+
+
+def test_to_dataframe_without_pandas_names_the_extra(mapper, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas now fails
+    with pytest.raises(ImportError, match=r"mentionmap\[pandas\]"):
+        mapper.to_dataframe(["Rain in Lyon."])
 
 
 def test_rows_default_ids_are_positions(mapper):

@@ -18,7 +18,8 @@ pub struct EvalArgs {
     /// Print the figures as JSON instead of a table.
     #[arg(long)]
     pub json: bool,
-    /// Write every miss, spurious prediction and far resolution here (JSONL).
+    /// Write every error here, one JSON line each with its `class`: missed, spurious,
+    /// wrong_entry, right_entry_far_point, far_point (no ids to tell).
     #[arg(long, value_name = "FILE")]
     pub errors: Option<PathBuf>,
     /// Write predictions in the format of shared/tools/score.py here (JSONL).
@@ -124,9 +125,9 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
             let preds = predictions(&gazetteer, &mapped);
             let errs = tally.add(&doc.text, &doc.toponyms, &preds);
             if let Some(w) = errors_out.as_mut() {
-                let record = serde_json::json!({"corpus": name, "id": doc.id, "missed": errs.missed, "spurious": errs.spurious,
-                    "far": errs.far.iter().map(|(g, p, km)| serde_json::json!({"gold": g, "predicted": p, "km": km})).collect::<Vec<_>>()});
-                writeln!(w, "{record}").map_err(out_err)?;
+                for record in super::eval_errors::records(&name, &doc.id, &errs) {
+                    writeln!(w, "{record}").map_err(out_err)?;
+                }
             }
             if let Some(w) = preds_out.as_mut() {
                 writeln!(

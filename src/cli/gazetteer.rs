@@ -24,8 +24,8 @@ pub enum GazetteerCommand {
 record with an id already present adds its names to it, new ids are added. Then --alternate-names, --admin1, \
 --country-info and --hierarchy attach names and codes to the places present. Filters apply to GeoNames dump rows \
 and alternate names only.\n\nExamples:\n  mentionmap gazetteer build --geonames allCountries.zip --alternate-names alternateNamesV2.txt \\\n      \
---admin1 admin1CodesASCII.txt --countries countryInfo.txt -o geonames.gaz\n  mentionmap gazetteer build --geonames SY.txt \
---feature-classes P,A --languages en,ar -o sy.gaz\n  mentionmap gazetteer build --bundled --geonames ../shared/gazetteer/SY-whosonfirst.geonames.txt -o default+sy.gaz\n  \
+--admin1 admin1CodesASCII.txt --country-info countryInfo.txt -o geonames.gaz\n  mentionmap gazetteer build --geonames SY.txt \
+--feature-classes P,A --languages en,ar -o sy.gaz\n  mentionmap gazetteer build --geonames cities500.zip --countries SY,IQ -o sy-iq.gaz\n  mentionmap gazetteer build --bundled --geonames ../shared/gazetteer/SY-whosonfirst.geonames.txt -o default+sy.gaz\n  \
 mentionmap gazetteer build --csv my-places.csv -o mine.gaz\n  mentionmap --gazetteer default+sy.gaz map article.txt"
     )]
     Build(Box<BuildArgs>),
@@ -54,17 +54,19 @@ pub struct BuildArgs {
     /// GeoNames admin1CodesASCII.txt: names for admin1 codes.
     #[arg(long, value_name = "FILE")]
     pub admin1: Option<PathBuf>,
-    /// Keep only these countries (ISO codes, comma-separated: SY,IQ); given an existing
-    /// file instead, reads it as GeoNames countryInfo.txt.
-    #[arg(long, value_name = "CODES|FILE")]
+    /// Keep only GeoNames rows and alternate names of these countries (ISO codes,
+    /// comma-separated: SY,IQ).
+    #[arg(long, value_name = "CODES")]
     pub countries: Option<String>,
-    /// GeoNames countryInfo.txt: names for country codes.
+    /// GeoNames countryInfo.txt: names for country codes (shown by `gazetteer info`).
     #[arg(long, value_name = "FILE")]
     pub country_info: Option<PathBuf>,
     /// GeoNames hierarchy.txt: fills missing admin1 codes from ADM parents.
     #[arg(long, value_name = "FILE")]
     pub hierarchy: Option<PathBuf>,
-    /// Your own places as CSV: name, alt_names, lat, lon, kind, country [, id, population, admin1].
+    /// Your own places as CSV: name, alt_names, lat, lon, kind, country [, id, population
+    /// or importance (0-1), admin1]. Kinds: continent, country, admin1, admin2, city,
+    /// district, feature, or a GeoNames feature code in capitals.
     #[arg(long, value_name = "FILE")]
     pub csv: Vec<PathBuf>,
     /// Your own places as a GeoJSON FeatureCollection of points (same property names as the CSV).
@@ -100,9 +102,9 @@ pub fn run(args: &GazetteerArgs) -> Result<i32, Error> {
     }
 }
 
-fn usage(message: String) -> Error {
-    Error::BadInput {
-        source_name: "gazetteer build".into(),
+fn usage(flag: &str, message: String) -> Error {
+    Error::Usage {
+        flag: flag.into(),
         message,
     }
 }
@@ -115,22 +117,69 @@ fn peak_rss() -> Option<u64> {
     Some(kb * 1024)
 }
 
+/// The `--countries` filter: ISO 3166-1 alpha-2 codes only. A file name there is
+/// refused with a pointer to `--country-info`, which is the one flag for
+/// countryInfo.txt.
+fn country_codes(value: &str) -> Result<Vec<String>, Error> {
+    if Path::new(value).is_file() {
+        return Err(usage(
+            "--countries",
+            format!("takes ISO country codes (SY,IQ), not a file: for {value} use --country-info"),
+        ));
+    }
+    let codes: Vec<String> = value
+        .split(',')
+        .map(|s| s.trim().to_ascii_uppercase())
+        .filter(|s| !s.is_empty())
+        .collect();
+    match codes
+        .iter()
+        .find(|c| c.len() != 2 || !c.bytes().all(|b| b.is_ascii_alphabetic()))
+    {
+        Some(bad) => Err(usage(
+            "--countries",
+            format!("{bad:?} is not a two-letter ISO country code (e.g. SY,IQ)"),
+        )),
+        None if codes.is_empty() => Err(usage("--countries", "no country codes given".into())),
+        None => Ok(codes),
+    }
+}
+
+/// One line per source as it is read: what that source itself contributed (not
+/// the running total), and the total so far.
+struct Progress {
+    start: Instant,
+    reported: usize,
+}
+
+impl Progress {
+    fn sources_read(&mut self, b: &GazetteerBuilder) {
+        for r in &b.sources()[self.reported..] {
+            eprintln!(
+                "mentionmap: {} ({}): {} rows: {} added, {} merged, {} skipped; {} places in all ({:.1} s)",
+                r.path,
+                r.kind,
+                r.rows,
+                r.added,
+                r.merged,
+                r.skipped,
+                b.len(),
+                self.start.elapsed().as_secs_f64()
+            );
+        }
+        self.reported = b.sources().len();
+    }
+}
+
+fn warn(warnings: user_places::Warnings) {
+    for w in warnings {
+        eprintln!("mentionmap: warning: {w}");
+    }
+}
+
 fn build(a: &BuildArgs) -> Result<i32, Error> {
     let start = Instant::now();
-    let (country_filter, country_info) = match &a.countries {
-        Some(v) if Path::new(v).is_file() => (None, Some(PathBuf::from(v))),
-        Some(v) => (
-            Some(
-                v.split(',')
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect(),
-            ),
-            None,
-        ),
-        None => (None, None),
-    };
-    let country_info = a.country_info.clone().or(country_info);
+    let country_filter = a.countries.as_deref().map(country_codes).transpose()?;
     if !a.bundled
         && a.tsv.is_empty()
         && a.geonames.is_empty()
@@ -138,6 +187,7 @@ fn build(a: &BuildArgs) -> Result<i32, Error> {
         && a.geojson.is_empty()
     {
         return Err(usage(
+            "gazetteer build",
             "no places to build from: give --geonames, --tsv, --csv, --geojson or --bundled".into(),
         ));
     }
@@ -148,51 +198,56 @@ fn build(a: &BuildArgs) -> Result<i32, Error> {
         languages: a.languages.clone(),
     };
     let mut b = GazetteerBuilder::new(filters);
-    let step = |what: &str, b: &GazetteerBuilder| {
-        eprintln!(
-            "mentionmap: {what}: {} places ({:.1} s)",
-            b.len(),
-            start.elapsed().as_secs_f64()
-        );
-    };
+    let mut progress = Progress { start, reported: 0 };
     if a.bundled {
         b.add_bundled()?;
-        step("bundled default", &b);
+        progress.sources_read(&b);
     }
     for p in &a.tsv {
         b.add_tsv(Lines::open(p)?)?;
-        step(&p.display().to_string(), &b);
+        progress.sources_read(&b);
     }
     for p in &a.geonames {
         b.add_geonames(p, a.alternate_names.is_empty())?;
-        step(&p.display().to_string(), &b);
+        progress.sources_read(&b);
     }
     for p in &a.csv {
-        user_places::add_csv(&mut b, p)?;
-        step(&p.display().to_string(), &b);
+        warn(user_places::add_csv(&mut b, p)?);
+        progress.sources_read(&b);
     }
     for p in &a.geojson {
-        user_places::add_geojson(&mut b, p)?;
-        step(&p.display().to_string(), &b);
+        warn(user_places::add_geojson(&mut b, p)?);
+        progress.sources_read(&b);
     }
     for p in &a.alternate_names {
         b.add_alternate_names(p)?;
-        step(&p.display().to_string(), &b);
+        progress.sources_read(&b);
     }
     if let Some(p) = &a.admin1 {
         b.add_admin1_codes(p)?;
+        progress.sources_read(&b);
     }
-    if let Some(p) = &country_info {
+    if let Some(p) = &a.country_info {
         b.add_country_info(p)?;
+        progress.sources_read(&b);
     }
     if let Some(p) = &a.hierarchy {
         b.add_hierarchy(p)?;
+        progress.sources_read(&b);
     }
     if b.is_empty() {
-        return Err(usage("the filters left no places".into()));
+        return Err(Error::BadInput {
+            source_name: "gazetteer build".into(),
+            message: "the filters left no places".into(),
+        });
     }
     let built = b.finish();
-    step("names folded and indexed", &GazetteerBuilder::default());
+    let (names, postings) = built.name_counts();
+    eprintln!(
+        "mentionmap: names folded and indexed: {} places, {names} names, {postings} postings ({:.1} s)",
+        built.places.len(),
+        start.elapsed().as_secs_f64()
+    );
     let summary = index_file::write(&a.output, &built)?;
     eprintln!(
         "mentionmap: wrote {}: {} places, {} names, {} postings, {:.1} MB in {:.1} s (peak RSS {})",

@@ -13,6 +13,8 @@ use mentionmap::{Error, Gazetteer, Layer};
 
 mod batch;
 mod eval;
+mod eval_errors;
+pub mod exit;
 mod explain;
 mod gazetteer;
 
@@ -234,6 +236,9 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
     if let Command::Gazetteer(args) = &cli.command {
         return gazetteer::run(args);
     }
+    if let Command::Serve(args) = &cli.command {
+        check_addr(&args.addr)?;
+    }
     let gazetteer = load_gazetteer(&cli.gazetteer)?;
     match cli.command {
         Command::Map(args) => map(gazetteer, args),
@@ -245,6 +250,23 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         }
         Command::Eval(args) => eval::run(gazetteer, args),
         Command::Gazetteer(_) => unreachable!("handled above"),
+    }
+}
+
+/// `serve --addr` must name a host and port; a malformed one is a usage error, not
+/// a failure to listen.
+fn check_addr(addr: &str) -> Result<(), Error> {
+    use std::net::ToSocketAddrs;
+    match addr.to_socket_addrs().map(|mut a| a.next()) {
+        Ok(Some(_)) => Ok(()),
+        Ok(None) => Err(Error::Usage {
+            flag: "--addr".into(),
+            message: format!("{addr:?} names no address"),
+        }),
+        Err(e) => Err(Error::Usage {
+            flag: "--addr".into(),
+            message: format!("{addr:?} is not HOST:PORT ({e})"),
+        }),
     }
 }
 
@@ -285,8 +307,8 @@ fn map(gazetteer: Arc<Gazetteer>, args: MapArgs) -> Result<i32, Error> {
         // Say so rather than silently ignore a flag that only makes sense for one text.
         for (flag, given) in [("--explain", args.explain), ("--html", args.html.is_some())] {
             if given {
-                return Err(Error::BadInput {
-                    source_name: flag.into(),
+                return Err(Error::Usage {
+                    flag: flag.into(),
                     message: "works on one document: not with a directory or --jsonl".into(),
                 });
             }
@@ -305,8 +327,8 @@ fn map(gazetteer: Arc<Gazetteer>, args: MapArgs) -> Result<i32, Error> {
         return batch::run(cfg, src);
     }
     if args.out_dir.is_some() {
-        return Err(Error::BadInput {
-            source_name: "--out-dir".into(),
+        return Err(Error::Usage {
+            flag: "--out-dir".into(),
             message: "is for batches: give a directory or --jsonl FILE".into(),
         });
     }
@@ -390,11 +412,15 @@ fn map(gazetteer: Arc<Gazetteer>, args: MapArgs) -> Result<i32, Error> {
         }
     };
 
+    // Files written, for the one confirmation line; with none, the output went to
+    // standard output and needs none.
+    let mut written: Vec<PathBuf> = Vec::new();
     if let Some(path) = &args.html {
         let fc = output::feature_collection(&gazetteer, &combined, &meta, &layers);
         let value = serde_json::to_value(&fc).map_err(|e| Error::Output(e.to_string()))?;
         std::fs::write(path, mentionmap::web::self_contained_html(&value))
             .map_err(|e| Error::Output(format!("{}: {e}", path.display())))?;
+        written.push(path.clone());
     }
     match (&args.output, args.split_layers) {
         (Some(path), true) => {
@@ -402,13 +428,21 @@ fn map(gazetteer: Arc<Gazetteer>, args: MapArgs) -> Result<i32, Error> {
                 let p = layer_path(path, *layer);
                 let mut f = create(&p)?;
                 output::write(&mut f, format, &gazetteer, &combined, &meta, &[*layer])?;
+                f.flush()
+                    .map_err(|e| Error::Output(format!("{}: {e}", p.display())))?;
+                written.push(p);
             }
         }
         (Some(path), false) => {
             let mut f = create(path)?;
             output::write(&mut f, format, &gazetteer, &combined, &meta, &layers)?;
-            f.flush().map_err(|e| Error::Output(e.to_string()))?;
+            f.flush()
+                .map_err(|e| Error::Output(format!("{}: {e}", path.display())))?;
+            written.push(path.clone());
         }
+        // The map page was asked for and no -o: the page is the output, and the
+        // GeoJSON does not also go to the terminal.
+        (None, _) if args.html.is_some() => {}
         (None, _) => {
             let stdout = std::io::stdout();
             let mut lock = std::io::BufWriter::new(stdout.lock());
@@ -416,11 +450,45 @@ fn map(gazetteer: Arc<Gazetteer>, args: MapArgs) -> Result<i32, Error> {
             lock.flush().map_err(|e| Error::Output(e.to_string()))?;
         }
     }
+    if !written.is_empty() {
+        eprintln!("mentionmap: {}", confirmation(&combined, &layers, &written));
+    }
     if empty {
         eprintln!("mentionmap: the input is empty; wrote an empty collection");
         return Ok(EXIT_EMPTY_INPUT);
     }
     Ok(0)
+}
+
+/// "wrote 8 places (countries 3, cities 4, districts 1) to a.geojson, a.html": what
+/// went into the files, by layer, in the order of `layers`.
+fn confirmation(doc: &MappedDocument, layers: &[Layer], paths: &[PathBuf]) -> String {
+    let count = |l: &Layer| doc.places.iter().filter(|p| p.layer == *l).count();
+    let total: usize = layers.iter().map(count).sum();
+    let by_layer: Vec<String> = layers
+        .iter()
+        .map(|l| (l, count(l)))
+        .filter(|(_, n)| *n > 0)
+        .map(|(l, n)| format!("{} {n}", l.as_str()))
+        .collect();
+    let paths: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    format!(
+        "wrote {total} place{} ({}) to {}",
+        if total == 1 { "" } else { "s" },
+        if by_layer.is_empty() {
+            format!(
+                "layers {}",
+                layers
+                    .iter()
+                    .map(|l| l.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        } else {
+            by_layer.join(", ")
+        },
+        paths.join(", ")
+    )
 }
 
 /// One document's result, or several merged in input order (mention offsets stay
@@ -459,8 +527,8 @@ fn parse_layers(names: &[String]) -> Result<Vec<Layer>, Error> {
     names
         .iter()
         .map(|n| {
-            Layer::parse(n.trim()).ok_or_else(|| Error::BadInput {
-                source_name: "--layers".into(),
+            Layer::parse(n.trim()).ok_or_else(|| Error::Usage {
+                flag: "--layers".into(),
                 message: format!(
                     "unknown layer {n:?} (choose from countries, regions, cities, districts)"
                 ),
@@ -470,6 +538,12 @@ fn parse_layers(names: &[String]) -> Result<Vec<Layer>, Error> {
 }
 
 fn resolve(gazetteer: &Gazetteer, args: ResolveArgs) -> Result<i32, Error> {
+    if args.name.trim().is_empty() {
+        return Err(Error::Usage {
+            flag: "resolve NAME".into(),
+            message: "the name is empty".into(),
+        });
+    }
     let hits = mentionmap::resolve::ranked_candidates(gazetteer, &args.name, args.limit);
     if args.json {
         let rows: Vec<serde_json::Value> = hits.iter().map(|c| c.to_json()).collect();
@@ -521,8 +595,8 @@ fn near(gazetteer: &Gazetteer, args: NearArgs) -> Result<i32, Error> {
         || args.km.is_nan()
         || args.km < 0.0
     {
-        return Err(Error::BadInput {
-            source_name: "near".into(),
+        return Err(Error::Usage {
+            flag: "near".into(),
             message: format!("latitude must be in [-90, 90], longitude in [-180, 180] and --km >= 0 (got {}, {}, {})", args.lat, args.lon, args.km),
         });
     }

@@ -211,6 +211,11 @@ impl GazetteerBuilder {
         self.meta.sources.push(report);
     }
 
+    /// What each source read so far contributed, in the order they were read.
+    pub fn sources(&self) -> &[SourceReport] {
+        &self.meta.sources
+    }
+
     /// Adds a record, or merges its names into the record with the same id. Returns
     /// true when the record is new.
     pub fn add(&mut self, mut np: NamedPlace) -> bool {

@@ -10,10 +10,27 @@
 //! **GeoJSON**: Point features whose `properties` hold the same keys (`alt_names` may
 //! be an array). Other geometries are an error.
 //!
-//! `kind` is a mentionmap kind (`city`, `district`, `admin1`, `feature` ...) or a
-//! GeoNames feature code (`PPL`, `PPLX`, `ADM1`, `MT`); it defaults to `city`. A row
-//! with a GeoNames id merges its names into that place when the place is present; a
-//! row without one gets a synthetic id from 9,200,000,000 up.
+//! `kind` is a mentionmap kind, in any case (`continent`, `country`, `admin1`,
+//! `admin2`, `city`, `district`, `feature`), or a GeoNames feature code written in
+//! capitals (`PPL`, `PPLX`, `ADM1`, `MT`); it defaults to `city`. Any other word
+//! (`town`, `village`) is an error naming the line and the accepted kinds, so that
+//! a word never silently becomes a feature code. `country` must be an ISO 3166-1
+//! alpha-2 code (`SY`).
+//!
+//! **Importance**: `population` (people), or `importance` from 0 to 1 for places
+//! whose prominence a user knows but whose population is not the point (a camp, a
+//! roundabout, a landmark). Importance is stored as a population equivalent,
+//! 10^(7 × importance) people (0.5 ≈ 3,000, a village; 0.7 ≈ 80,000, a town; 1 =
+//! 10 million, a world city; 0 = no population), because the resolver weighs places
+//! by log population: equal steps of importance are equal steps of its prior. A row
+//! gives one of the two, not both.
+//!
+//! A file with no `country` column or no `kind` column is accepted (places get no
+//! country code; every place is a city) with a warning the caller shows, since a
+//! place without a country loses the resolver's country evidence.
+//!
+//! A row with a GeoNames id merges its names into that place when the place is
+//! present; a row without one gets a synthetic id from 9,200,000,000 up.
 
 use std::path::Path;
 
@@ -22,6 +39,17 @@ use super::geonames_dump::{class_of_kind, kind_of};
 use super::names::NameKind;
 use super::{Place, PlaceKind};
 use crate::error::Error;
+
+/// The `kind` values accepted besides GeoNames feature codes, as the errors list them.
+pub const KINDS: &str = "continent, country, admin1, admin2, city, district, feature";
+
+/// Population equivalent of importance 1, as a power of ten: a world city's 10
+/// million people, the top of the range the resolver's log-population prior spans.
+const IMPORTANCE_FULL_POPULATION_LOG10: f64 = 7.0;
+
+/// A GeoNames feature code is 1 to 5 capitals and digits (`P`, `MT`, `PPLX`,
+/// `ADM1`, `PCLIX`).
+const MAX_FEATURE_CODE_LEN: usize = 5;
 
 /// One user place before it enters the builder.
 #[derive(Debug, Default)]
@@ -38,10 +66,47 @@ struct UserPlace {
     feature_code: String,
 }
 
+/// The population equivalent of an importance in 0..=1 (see the module docs).
+pub fn population_of_importance(importance: f64) -> Option<u64> {
+    if !(0.0..=1.0).contains(&importance) {
+        return None;
+    }
+    if importance == 0.0 {
+        return Some(0);
+    }
+    Some(
+        10f64
+            .powf(IMPORTANCE_FULL_POPULATION_LOG10 * importance)
+            .round() as u64,
+    )
+}
+
+/// The population of a row from its `population` and `importance` cells (either may
+/// be empty).
+fn population(population: &str, importance: &str) -> Result<u64, String> {
+    match (population.trim(), importance.trim()) {
+        ("", "") => Ok(0),
+        (p, "") => p
+            .parse()
+            .map_err(|_| format!("bad population {p:?}: a whole number of people")),
+        ("", i) => i
+            .parse::<f64>()
+            .ok()
+            .and_then(population_of_importance)
+            .ok_or_else(|| format!("bad importance {i:?}: a number from 0 to 1")),
+        _ => Err("give population or importance, not both".into()),
+    }
+}
+
+/// An error in the user's file: input, not a corrupt gazetteer (exit code 3). `line`
+/// is 1-based, 0 when the problem is not on one line.
 fn bad(source: &str, line: usize, message: String) -> Error {
-    Error::Gazetteer {
-        source_name: source.to_string(),
-        line,
+    Error::BadInput {
+        source_name: if line == 0 {
+            source.to_string()
+        } else {
+            format!("{source} line {line}")
+        },
         message,
     }
 }
@@ -73,18 +138,24 @@ fn parse_kind(kind: &str, feature_code: &str) -> Option<(PlaceKind, String, u8)>
         };
         return Some((kind, code.to_string(), class_of_kind(kind)));
     }
-    // A GeoNames feature code: guess its class from the code's family.
-    let code = k.to_ascii_uppercase();
+    // A GeoNames feature code, written in capitals: guess its class from the code's
+    // family. A lowercase word that is not a kind is refused, not taken for a code.
+    let is_code = k.len() <= MAX_FEATURE_CODE_LEN
+        && k.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
+        && k.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    if !is_code {
+        return None;
+    }
+    let code = k.to_string();
     let class = if code.starts_with("PPL") {
         b'P'
     } else if code.starts_with("ADM") || code.starts_with("PCL") || code == "TERR" {
         b'A'
     } else if code == "CONT" {
         b'L'
-    } else if code.chars().all(|c| c.is_ascii_alphanumeric()) && code.len() <= 6 {
-        b'?'
     } else {
-        return None;
+        b'?'
     };
     Some((kind_of(class, &code), code, class))
 }
@@ -112,8 +183,30 @@ fn add(
             format!("point off the globe: lat {}, lon {}", u.lat, u.lon),
         ));
     }
-    let (kind, feature_code, class) = parse_kind(&u.kind, u.feature_code.trim())
-        .ok_or_else(|| bad(source, line, format!("unknown kind {:?}", u.kind)))?;
+    let (kind, feature_code, class) =
+        parse_kind(&u.kind, u.feature_code.trim()).ok_or_else(|| {
+            bad(
+                source,
+                line,
+                format!(
+                    "unknown kind {:?}: use one of {KINDS}, or a GeoNames feature code in capitals (PPL, PPLX, ADM1, MT)",
+                    u.kind.trim()
+                ),
+            )
+        })?;
+    let country = u.country.trim().to_ascii_uppercase();
+    if !country.is_empty()
+        && (country.len() != 2 || !country.bytes().all(|b| b.is_ascii_alphabetic()))
+    {
+        return Err(bad(
+            source,
+            line,
+            format!(
+                "bad country {:?}: a two-letter ISO code (SY, FR)",
+                u.country.trim()
+            ),
+        ));
+    }
     let id = match u.id {
         Some(id) => id,
         None => builder.next_synthetic_id(),
@@ -131,7 +224,7 @@ fn add(
             name: name.to_string(),
             kind,
             feature_code,
-            country_code: u.country.trim().to_ascii_uppercase(),
+            country_code: country,
             admin1: u.admin1.trim().to_string(),
             population: u.population,
             lon: u.lon,
@@ -155,8 +248,28 @@ fn split_names(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// Reads a CSV of places into the builder.
-pub fn add_csv(builder: &mut GazetteerBuilder, path: &Path) -> Result<(), Error> {
+/// Warnings about a file that was read but may not say what its author meant (no
+/// `country` column, no `kind` column), each one line naming the file.
+pub type Warnings = Vec<String>;
+
+/// The warnings for a file lacking a `country` or a `kind` column (or property).
+fn missing_column_warnings(source: &str, has_country: bool, has_kind: bool) -> Warnings {
+    let mut w = Vec::new();
+    if !has_country {
+        w.push(format!(
+            "{source}: no `country` column: the places get no country code, so a country named in a text does not favour them"
+        ));
+    }
+    if !has_kind {
+        w.push(format!(
+            "{source}: no `kind` column: every place is a city (kinds: {KINDS}, or a GeoNames feature code)"
+        ));
+    }
+    w
+}
+
+/// Reads a CSV of places into the builder; returns warnings for the caller to show.
+pub fn add_csv(builder: &mut GazetteerBuilder, path: &Path) -> Result<Warnings, Error> {
     let source = path.display().to_string();
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
@@ -186,6 +299,7 @@ pub fn add_csv(builder: &mut GazetteerBuilder, path: &Path) -> Result<(), Error>
     let c_country = col(&["country", "country_code", "cc"]);
     let c_id = col(&["id", "geonameid", "geonames_id"]);
     let c_pop = col(&["population"]);
+    let c_importance = col(&["importance"]);
     let c_admin1 = col(&["admin1", "admin1_code"]);
     let c_code = col(&["feature_code"]);
     let mut rep = SourceReport {
@@ -209,12 +323,8 @@ pub fn add_csv(builder: &mut GazetteerBuilder, path: &Path) -> Result<(), Error>
                     .map_err(|_| bad(&source, line, format!("bad id {s:?}")))?,
             ),
         };
-        let population = match get(c_pop) {
-            "" => 0,
-            s => s
-                .parse()
-                .map_err(|_| bad(&source, line, format!("bad population {s:?}")))?,
-        };
+        let population =
+            population(get(c_pop), get(c_importance)).map_err(|m| bad(&source, line, m))?;
         let u = UserPlace {
             id,
             name: get(Some(c_name)).to_string(),
@@ -235,11 +345,17 @@ pub fn add_csv(builder: &mut GazetteerBuilder, path: &Path) -> Result<(), Error>
             .map_or(source.clone(), |f| f.to_string_lossy().into_owned())
     ));
     builder.report(rep);
-    Ok(())
+    Ok(missing_column_warnings(
+        &source,
+        c_country.is_some(),
+        c_kind.is_some(),
+    ))
 }
 
-/// Reads a GeoJSON FeatureCollection (or a single Feature) of points into the builder.
-pub fn add_geojson(builder: &mut GazetteerBuilder, path: &Path) -> Result<(), Error> {
+/// Reads a GeoJSON FeatureCollection (or a single Feature) of points into the
+/// builder; returns warnings for the caller to show. Errors name the feature by its
+/// 1-based position in `features`.
+pub fn add_geojson(builder: &mut GazetteerBuilder, path: &Path) -> Result<Warnings, Error> {
     use serde_json::Value;
     let source = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| Error::Io {
@@ -269,8 +385,9 @@ pub fn add_geojson(builder: &mut GazetteerBuilder, path: &Path) -> Result<(), Er
         path: source.clone(),
         ..Default::default()
     };
+    let (mut has_country, mut has_kind) = (false, false);
     for (i, f) in features.into_iter().enumerate() {
-        let at = |m: String| bad(&source, 0, format!("feature {i}: {m}"));
+        let at = |m: String| bad(&source, 0, format!("feature {}: {m}", i + 1));
         let geom = f.get("geometry").ok_or_else(|| at("no geometry".into()))?;
         if geom.get("type").and_then(Value::as_str) != Some("Point") {
             return Err(at("geometry is not a Point".into()));
@@ -321,6 +438,8 @@ pub fn add_geojson(builder: &mut GazetteerBuilder, path: &Path) -> Result<(), Er
             Some(Value::String(s)) => Some(s.parse().map_err(|_| at(format!("bad id {s:?}")))?),
             Some(v) => return Err(at(format!("bad id {v}"))),
         };
+        has_country |= !text(&["country", "country_code"]).is_empty();
+        has_kind |= !text(&["kind"]).is_empty();
         let u = UserPlace {
             id,
             name: text(&["name"]),
@@ -330,11 +449,11 @@ pub fn add_geojson(builder: &mut GazetteerBuilder, path: &Path) -> Result<(), Er
             kind: text(&["kind"]),
             country: text(&["country", "country_code"]),
             admin1: text(&["admin1"]),
-            population: props.get("population").and_then(Value::as_u64).unwrap_or(0),
+            population: population(&text(&["population"]), &text(&["importance"])).map_err(at)?,
             feature_code: text(&["feature_code"]),
         };
         add(builder, u, &source, 0, &mut rep).map_err(|e| match e {
-            Error::Gazetteer { message, .. } => at(message),
+            Error::BadInput { message, .. } => at(message),
             e => e,
         })?;
     }
@@ -344,5 +463,5 @@ pub fn add_geojson(builder: &mut GazetteerBuilder, path: &Path) -> Result<(), Er
             .map_or(source.clone(), |f| f.to_string_lossy().into_owned())
     ));
     builder.report(rep);
-    Ok(())
+    Ok(missing_column_warnings(&source, has_country, has_kind))
 }
