@@ -65,6 +65,7 @@ pub mod input;
 pub mod output;
 pub mod pipeline;
 pub mod resolve;
+pub mod segment;
 pub mod server;
 pub mod source;
 pub mod spot;
