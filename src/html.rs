@@ -41,6 +41,8 @@ use scraper::{Html, Node, Selector};
 
 use crate::boilerplate::is_boilerplate;
 
+mod depth;
+
 /// The main text of a page and what was found about it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Extracted {
@@ -194,8 +196,12 @@ struct Block {
 }
 
 /// Extracts the main text of an HTML page.
+///
+/// Markup nested deeper than [`depth::MAX_NESTING`] elements is flattened before
+/// parsing (see [`depth`]), so the time stays linear in the page's size.
 pub fn extract(html: &str) -> Extracted {
-    let doc = Html::parse_document(html);
+    let html = depth::cap_nesting(html, depth::MAX_NESTING);
+    let doc = Html::parse_document(&html);
     let title = title(&doc);
     let first_h1 = select_text(&doc, "h1");
 
@@ -209,16 +215,8 @@ pub fn extract(html: &str) -> Extracted {
     let mut prose = HashMap::new();
     let total_prose = prose_chars(doc.tree.root(), &mut prose);
     let page = Page { prose, total_prose };
-    let mut path = Vec::new();
-    walk(
-        &page,
-        doc.tree.root(),
-        &mut path,
-        false,
-        &mut cur,
-        &mut blocks,
-    );
-    flush(&mut cur, &path, &mut blocks);
+    walk(&page, doc.tree.root(), &mut cur, &mut blocks);
+    flush(&mut cur, &[], &mut blocks);
     for b in &mut blocks {
         b.text = b.text.split_whitespace().collect::<Vec<_>>().join(" ");
     }
@@ -377,77 +375,150 @@ impl Page {
 /// Counts the characters of text outside links, scripts and styles under `node`
 /// (menus and link lists are mostly links, so this is mostly running text),
 /// recording the count of every element in `out`.
+///
+/// Iterative (an explicit stack, children summed on the way back up): a page nested
+/// 100,000 elements deep must not overflow the thread's stack.
 fn prose_chars(node: NodeRef<'_, Node>, out: &mut HashMap<NodeId, usize>) -> usize {
-    match node.value() {
-        Node::Text(t) => t.trim().chars().count(),
-        Node::Element(e) => {
-            if matches!(
-                e.name(),
-                "head" | "script" | "style" | "noscript" | "template" | "a"
-            ) {
-                return 0;
+    // (node, children entered); a node's count is added to its parent's on exit.
+    let mut stack: Vec<(NodeRef<'_, Node>, bool)> = vec![(node, false)];
+    // Running sums, one per element or document on the stack.
+    let mut sums: Vec<usize> = Vec::new();
+    let mut total = 0;
+    while let Some((n, entered)) = stack.pop() {
+        let counted = match n.value() {
+            Node::Element(e)
+                if matches!(
+                    e.name(),
+                    "head" | "script" | "style" | "noscript" | "template" | "a"
+                ) =>
+            {
+                None
             }
-            let n = node.children().map(|c| prose_chars(c, out)).sum();
-            out.insert(node.id(), n);
-            n
+            Node::Element(_) | Node::Document | Node::Fragment => Some(()),
+            _ => None,
+        };
+        if entered {
+            let s = sums.pop().unwrap_or(0);
+            if matches!(n.value(), Node::Element(_)) {
+                out.insert(n.id(), s);
+            }
+            add_to_parent(&mut sums, &mut total, s);
+            continue;
         }
-        Node::Document | Node::Fragment => node.children().map(|c| prose_chars(c, out)).sum(),
-        _ => 0,
+        match (n.value(), counted) {
+            (Node::Text(t), _) => add_to_parent(&mut sums, &mut total, t.trim().chars().count()),
+            (_, Some(())) => {
+                sums.push(0);
+                stack.push((n, true));
+                // Reversed, so children are entered in document order.
+                let children: Vec<_> = n.children().collect();
+                stack.extend(children.into_iter().rev().map(|c| (c, false)));
+            }
+            _ => {}
+        }
+    }
+    total
+}
+
+fn add_to_parent(sums: &mut [usize], total: &mut usize, n: usize) {
+    match sums.last_mut() {
+        Some(s) => *s += n,
+        None => *total += n,
     }
 }
 
-fn walk(
-    page: &Page,
-    node: NodeRef<'_, Node>,
-    path: &mut Vec<(NodeId, String)>,
-    in_link: bool,
-    cur: &mut Block,
-    out: &mut Vec<Block>,
-) {
-    match node.value() {
-        Node::Text(t) => {
-            let s: &str = t;
-            if !s.trim().is_empty() || !cur.text.is_empty() {
-                cur.text.push_str(s);
-                if in_link {
-                    cur.link_chars += s.trim().chars().count();
+/// Block elements deeper than this are read as inline text of the block that
+/// holds them: no real page nests blocks hundreds deep (browsers stop nesting at
+/// 512), and each block records its ancestors, so an unbounded path would make a
+/// hostile page of 100,000 nested `<div>`s quadratic in time and memory.
+const MAX_BLOCK_DEPTH: usize = 256;
+
+/// One step of the iterative walk.
+enum Step<'a> {
+    /// Visit a node.
+    Enter {
+        node: NodeRef<'a, Node>,
+        in_link: bool,
+        in_article: bool,
+    },
+    /// Leave an element that was pushed on the path (and flush it when a block).
+    Exit { block: bool },
+}
+
+/// Cuts the page into text blocks, in document order. Iterative, like
+/// [`prose_chars`], so nesting depth cannot overflow the stack.
+fn walk<'a>(page: &Page, root: NodeRef<'a, Node>, cur: &mut Block, out: &mut Vec<Block>) {
+    let mut path: Vec<(NodeId, String)> = Vec::new();
+    let mut stack = vec![Step::Enter {
+        node: root,
+        in_link: false,
+        in_article: false,
+    }];
+    while let Some(step) = stack.pop() {
+        let (node, in_link, in_article) = match step {
+            Step::Exit { block } => {
+                path.pop();
+                if block {
+                    flush(cur, &path, out);
+                }
+                continue;
+            }
+            Step::Enter {
+                node,
+                in_link,
+                in_article,
+            } => (node, in_link, in_article),
+        };
+        let push_children = |stack: &mut Vec<Step<'a>>, link: bool, article: bool| {
+            let children: Vec<_> = node.children().collect();
+            stack.extend(children.into_iter().rev().map(|c| Step::Enter {
+                node: c,
+                in_link: link,
+                in_article: article,
+            }));
+        };
+        match node.value() {
+            Node::Text(t) => {
+                let s: &str = t;
+                if !s.trim().is_empty() || !cur.text.is_empty() {
+                    cur.text.push_str(s);
+                    if in_link {
+                        cur.link_chars += s.trim().chars().count();
+                    }
                 }
             }
-        }
-        Node::Element(e) => {
-            let name = e.name();
-            if skip(page, node, e) {
-                return;
-            }
-            if name == "br" {
-                // Two <br>s in a row separate paragraphs; one is a space.
-                if cur.text.trim_end().ends_with('\u{E000}') {
-                    flush(cur, path, out);
-                } else {
-                    cur.text.push('\u{E000}');
+            Node::Element(e) => {
+                let name = e.name();
+                if skip(page, node, e, in_article) {
+                    continue;
                 }
-                return;
+                if name == "br" {
+                    // Two <br>s in a row separate paragraphs; one is a space.
+                    if cur.text.trim_end().ends_with('\u{E000}') {
+                        flush(cur, &path, out);
+                    } else {
+                        cur.text.push('\u{E000}');
+                    }
+                    continue;
+                }
+                let link = in_link || name == "a";
+                let article = in_article || matches!(name, "article" | "main");
+                if path.len() >= MAX_BLOCK_DEPTH {
+                    // Too deep to be structure: its text joins the current block.
+                    push_children(&mut stack, link, article);
+                    continue;
+                }
+                let block = BLOCK_TAGS.contains(&name);
+                path.push((node.id(), name.to_string()));
+                if block {
+                    flush(cur, &path, out);
+                }
+                stack.push(Step::Exit { block });
+                push_children(&mut stack, link, article);
             }
-            let block = BLOCK_TAGS.contains(&name);
-            path.push((node.id(), name.to_string()));
-            if block {
-                flush(cur, path, out);
-            }
-            let link = in_link || name == "a";
-            for child in node.children() {
-                walk(page, child, path, link, cur, out);
-            }
-            path.pop();
-            if block {
-                flush(cur, path, out);
-            }
+            Node::Document | Node::Fragment => push_children(&mut stack, in_link, in_article),
+            _ => {}
         }
-        Node::Document | Node::Fragment => {
-            for child in node.children() {
-                walk(page, child, path, in_link, cur, out);
-            }
-        }
-        _ => {}
     }
 }
 
@@ -479,7 +550,14 @@ fn flush(cur: &mut Block, path: &[(NodeId, String)], out: &mut Vec<Block>) {
     cur.tag = path.get(inner).map(|(_, t)| t.clone()).unwrap_or_default();
 }
 
-fn skip(page: &Page, node: NodeRef<'_, Node>, e: &scraper::node::Element) -> bool {
+/// Whether to skip an element's subtree. `in_article`: it sits inside an
+/// `<article>` or `<main>`.
+fn skip(
+    page: &Page,
+    node: NodeRef<'_, Node>,
+    e: &scraper::node::Element,
+    in_article: bool,
+) -> bool {
     let name = e.name();
     if matches!(name, "html" | "body" | "main" | "article") {
         return false;
@@ -503,11 +581,6 @@ fn skip(page: &Page, node: NodeRef<'_, Node>, e: &scraper::node::Element) -> boo
     }
     if name == "header" {
         // A site header (logo, menu) rather than an article's own header.
-        let in_article = node.ancestors().any(|a| {
-            a.value()
-                .as_element()
-                .is_some_and(|p| matches!(p.name(), "article" | "main"))
-        });
         return !in_article;
     }
     let mut words: Vec<String> = Vec::new();

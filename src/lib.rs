@@ -67,6 +67,7 @@ pub mod output;
 pub mod pipeline;
 pub mod resolve;
 pub mod rows;
+pub mod segment;
 pub mod server;
 pub mod source;
 pub mod spot;

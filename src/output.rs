@@ -5,8 +5,10 @@
 //! `name`, `gazetteer_name`, `geonameid`, `layer`, `feature_code`, `country_code`,
 //! `admin1`, `population`, `confidence`, `method`, `uncertainty_km`, `mention_count`
 //! and `mentions` (each with code-point `start`/`end`, `byte_start`/`byte_end`, `text`,
-//! `kind` and `snippet`); CSV rows carry the same values flat ([`crate::rows`]). The
-//! collection carries a `metadata` member with the
+//! `kind` and `snippet`; the first 1,000 by default, see
+//! [`crate::pipeline::DEFAULT_MAX_MENTIONS`]), plus `mentions_truncated` (how many
+//! were left out) only when some were; CSV rows carry the same values flat
+//! ([`crate::rows`]). The collection carries a `metadata` member with the
 //! generator, the source, the gazetteer and its attribution (GeoNames CC BY 4.0).
 
 use std::io::Write;
@@ -93,8 +95,12 @@ pub fn feature(gazetteer: &Gazetteer, place: &MappedPlace, doc: Option<&str>) ->
         "anchor",
         json!(place.anchor.map(|a| gazetteer.place(a).name.clone())),
     );
-    put("mention_count", json!(place.mentions.len()));
+    put("mention_count", json!(place.mention_count));
     put("mentions", json!(place.mentions));
+    if place.mentions_truncated() > 0 {
+        // Only then, so ordinary output is unchanged.
+        put("mentions_truncated", json!(place.mentions_truncated()));
+    }
     if let Some(d) = doc {
         put("doc", json!(d));
     }

@@ -20,7 +20,21 @@ pub struct MapperBuilder {
     spot: SpotOptions,
     resolve: ResolveOptions,
     snippet_chars: usize,
+    max_mentions: Option<usize>,
 }
+
+/// Mentions kept per place (and explanations per document) by default. A news
+/// story names a place a few dozen times at most; a 40 MB text can name one
+/// 100,000 times, and each kept mention costs a snippet and offsets. Beyond this
+/// the place keeps its count ([`MappedPlace::mention_count`]) and its first
+/// mentions only.
+pub const DEFAULT_MAX_MENTIONS: usize = 1000;
+
+/// Texts longer than this are mapped in segments of about this size, cut at
+/// paragraph or line breaks, and the segments' places merged: the spotter and the
+/// resolver hold every mention with its candidates at once, so one pass over 40 MB
+/// would need gigabytes. Documents under it map in one pass, as before.
+pub const SEGMENT_BYTES: usize = 1 << 20;
 
 impl Default for MapperBuilder {
     fn default() -> Self {
@@ -28,6 +42,7 @@ impl Default for MapperBuilder {
             spot: SpotOptions::default(),
             resolve: ResolveOptions::default(),
             snippet_chars: 60,
+            max_mentions: Some(DEFAULT_MAX_MENTIONS),
         }
     }
 }
@@ -48,6 +63,13 @@ impl MapperBuilder {
     /// Characters of context on each side of a mention in its snippet.
     pub fn snippet_chars(mut self, n: usize) -> Self {
         self.snippet_chars = n;
+        self
+    }
+
+    /// Mentions kept per place and explanations kept per document (`None`: all;
+    /// default [`DEFAULT_MAX_MENTIONS`]). Counts are always complete.
+    pub fn max_mentions(mut self, n: Option<usize>) -> Self {
+        self.max_mentions = n;
         self
     }
 
@@ -117,8 +139,17 @@ pub struct MappedPlace {
     pub uncertainty_km: Option<f64>,
     /// Anchor of a relative estimate (gazetteer index).
     pub anchor: Option<u32>,
-    /// Its mentions in text order.
+    /// Its mentions in text order: the first [`MapperBuilder::max_mentions`] of them.
     pub mentions: Vec<MentionSpan>,
+    /// How many times the text mentions it (at least `mentions.len()`).
+    pub mention_count: usize,
+}
+
+impl MappedPlace {
+    /// Mentions left out of [`MappedPlace::mentions`] by the cap.
+    pub fn mentions_truncated(&self) -> usize {
+        self.mention_count.saturating_sub(self.mentions.len())
+    }
 }
 
 /// Why a mention resolved as it did.
@@ -161,8 +192,34 @@ impl Mapper {
         &self.gazetteer
     }
 
-    /// Maps one text.
+    /// Maps one text: in one pass, or segment by segment when it is longer than
+    /// [`SEGMENT_BYTES`].
     pub fn map(&self, text: &str) -> MappedDocument {
+        if text.len() <= SEGMENT_BYTES {
+            let mut doc = self.map_segment(text);
+            self.cap(&mut doc);
+            return doc;
+        }
+        let mut merged = crate::segment::Merger::default();
+        for (offset, part) in crate::segment::segments(text, SEGMENT_BYTES) {
+            let mut doc = self.map_segment(part);
+            self.cap(&mut doc);
+            merged.add(text, offset, doc, self.options.max_mentions);
+        }
+        merged.finish()
+    }
+
+    /// Drops mentions and explanations beyond the cap; counts stay.
+    fn cap(&self, doc: &mut MappedDocument) {
+        if let Some(n) = self.options.max_mentions {
+            for p in &mut doc.places {
+                p.mentions.truncate(n);
+            }
+            doc.explanations.truncate(n);
+        }
+    }
+
+    fn map_segment(&self, text: &str) -> MappedDocument {
         let gaz = &*self.gazetteer;
         let spotted = Spotter::new(gaz, &self.lexicon, self.options.spot.clone()).spot(text);
         let resolutions = Resolver::new(gaz, self.options.resolve.clone()).resolve(text, &spotted);
@@ -216,6 +273,7 @@ impl Mapper {
                     uncertainty_km: None,
                     anchor: None,
                     mentions: Vec::new(),
+                    mention_count: 0,
                 });
                 places.len() - 1
             });
@@ -238,6 +296,7 @@ impl Mapper {
         for p in &mut places {
             p.mentions.sort_by_key(|m| m.byte_start);
             p.name = most_common_surface(&p.mentions);
+            p.mention_count = p.mentions.len();
         }
         places.sort_by_key(|p| p.mentions.first().map(|m| m.byte_start).unwrap_or(0));
         MappedDocument {
@@ -258,6 +317,7 @@ fn relative_place(rel: &RelativePlace) -> MappedPlace {
         uncertainty_km: Some(rel.uncertainty_km),
         anchor: Some(rel.anchor),
         mentions: Vec::new(),
+        mention_count: 0,
     }
 }
 

@@ -150,7 +150,7 @@ impl PlaceValues {
                 .map(|u| format!("{u:.1}"))
                 .unwrap_or_default(),
             opt(&self.anchor),
-            place.mentions.len().to_string(),
+            place.mention_count.to_string(),
             spans.join(" "),
         ]
     }

@@ -62,7 +62,10 @@ pub fn predictions(gazetteer: &Gazetteer, doc: &MappedDocument) -> Vec<Predictio
 }
 
 pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
-    let mut builder = Mapper::builder().demonyms(!args.no_demonyms);
+    // Scoring needs every mention, however often a place is named.
+    let mut builder = Mapper::builder()
+        .demonyms(!args.no_demonyms)
+        .max_mentions(None);
     if let Some(s) = args.min_score {
         builder = builder.min_score(s);
     }

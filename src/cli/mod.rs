@@ -177,6 +177,10 @@ pub struct MapArgs {
     /// Print every mention's ranked candidates and their features to standard error.
     #[arg(long)]
     pub explain: bool,
+    /// Keep every mention of each place (and every explanation); by default a place
+    /// lists its first 1000 mentions, counts all, and says `mentions_truncated`.
+    #[arg(long)]
+    pub all_mentions: bool,
     /// Drop mentions whose best candidate scores below this (higher: fewer, surer places).
     #[arg(long, value_name = "SCORE")]
     pub min_score: Option<f64>,
@@ -275,6 +279,9 @@ fn map(gazetteer: Arc<Gazetteer>, args: MapArgs) -> Result<i32, Error> {
     let mut builder = Mapper::builder().demonyms(!args.no_demonyms);
     if let Some(s) = args.min_score {
         builder = builder.min_score(s);
+    }
+    if args.all_mentions {
+        builder = builder.max_mentions(None);
     }
     let mapper = builder.build(gazetteer.clone());
     let format = match args.format {
