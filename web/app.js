@@ -197,7 +197,7 @@
     }
     if (p.method === "relative") {
       var m = "relative estimate";
-      if (p.uncertainty_km != null) m += " (± " + p.uncertainty_km + " km)";
+      if (p.uncertainty_km != null) m += " (± " + p.uncertainty_km + " km)";  // escaped by row()
       if (p.anchor) m += ", near " + p.anchor;
       row("Method", m);
     } else {
@@ -205,7 +205,7 @@
     }
 
     var mentions = Array.isArray(p.mentions) ? p.mentions : [];
-    var count = p.mention_count != null ? p.mention_count : mentions.length;
+    var count = countOf(p);
     var items = mentions.slice(0, MAX_SNIPPETS).map(function (m) {
       var kind = m.kind && m.kind !== "name" ? ' <span class="mm-kind">' + esc(m.kind) + "</span>" : "";
       return "<li>" + snippetHtml(m) + kind + "</li>";
@@ -251,8 +251,7 @@
     });
     var maxCount = 1;
     feats.forEach(function (f) {
-      var p = f.properties || {};
-      var c = p.mention_count != null ? p.mention_count : (p.mentions || []).length;
+      var c = countOf(f.properties);
       if (c > maxCount) maxCount = c;
     });
     // Big markers first so that small ones stay clickable on top.
@@ -282,7 +281,7 @@
       marker.bindPopup(function () { return popupHtml(p, latlng); }, {
         maxWidth: 360, minWidth: 240, autoPanPadding: [30, 30], className: "mm-popup-wrap"
       });
-      marker.bindTooltip(esc(p.name) + ' <span class="mm-tip-n">' + countOf(p) + "</span>", {
+      marker.bindTooltip(esc(p.name) + ' <span class="mm-tip-n">' + esc(countOf(p)) + "</span>", {
         direction: "top", offset: [0, -radiusFor(countOf(p), maxCount)], className: "mm-tooltip"
       });
       var place = { feature: f, props: p, marker: marker, latlng: latlng, layer: l, index: idx };
@@ -315,9 +314,15 @@
     document.body.setAttribute("data-mm-places", String(places.length));
   }
 
+  /* The mention count as a non-negative integer, whatever the data says: a
+   * count that is not a finite number (a string, an object, markup) falls back
+   * to the number of mentions listed, so nothing from the data reaches the DOM
+   * or the radius arithmetic unchecked. */
   function countOf(p) {
     p = p || {};
-    return p.mention_count != null ? p.mention_count : (Array.isArray(p.mentions) ? p.mentions.length : 0);
+    var listed = Array.isArray(p.mentions) ? p.mentions.length : 0;
+    var c = p.mention_count;
+    return typeof c === "number" && isFinite(c) && c >= 0 ? Math.round(c) : listed;
   }
 
   function tagMarker(place) {
@@ -366,12 +371,12 @@
       var sub = [info.one];
       if (p.country_code) sub.push(p.country_code);
       if (p.method === "relative") sub.push(p.uncertainty_km != null ? "estimate ± " + p.uncertainty_km + " km" : "estimate");
-      return '<li class="mm-place" tabindex="0" role="button" data-index="' + pl.index + '" data-layer="' + pl.layer +
+      return '<li class="mm-place" tabindex="0" role="button" data-index="' + pl.index + '" data-layer="' + esc(pl.layer) +
         '" data-name="' + esc(p.name) + '">' +
         '<span class="mm-place-dot' + (p.method === "relative" ? " mm-place-dot-rel" : "") + '" style="--c:' + info.color + '"></span>' +
         '<span class="mm-place-text"><span class="mm-place-name">' + esc(p.name) + "</span>" +
         '<span class="mm-place-sub">' + esc(sub.join(" · ")) + "</span></span>" +
-        '<span class="mm-place-n" title="mentions">' + countOf(p) + "</span></li>";
+        '<span class="mm-place-n" title="mentions">' + esc(countOf(p)) + "</span></li>";
     }).join("");
     list.innerHTML = html;
     $("mm-count").textContent = places.length ? "(" + places.length + ")" : "";
@@ -561,6 +566,7 @@
       for (var i = 0; i < places.length; i++) if (places[i].props.name === name) { focusPlace(places[i]); return true; }
       return false;
     },
-    layersControl: layersControl
+    layersControl: layersControl,
+    _markers: function () { return places.map(function (p) { return p.marker; }); }
   };
 })();

@@ -373,6 +373,73 @@ def check_api(driver, res, url, label, screenshot, error_text=None, local_files=
     res.check(f"{label}: no errors in the console", not errs, repr(errs[:5]))
 
 
+XSS = '<img src=x onerror="window.__mmXss=(window.__mmXss||0)+1">'
+XSS_SCRIPT = '<script>window.__mmXss=(window.__mmXss||0)+1</script>'
+
+
+def hostile_collection():
+    """A FeatureCollection whose every string (and a count) is markup that runs
+    script if it reaches the DOM unescaped (issue #16 item 5)."""
+    def props(name, layer):
+        return {"name": name, "gazetteer_name": XSS, "geonameid": XSS, "layer": layer,
+                "feature_code": XSS, "country_code": XSS, "admin1": XSS_SCRIPT, "population": XSS,
+                "confidence": XSS, "method": "relative", "uncertainty_km": XSS, "anchor": XSS,
+                "mention_count": XSS, "doc_count": XSS, "docs": [{"id": XSS, "title": XSS, "date": XSS,
+                                                                  "snippet": XSS}],
+                "mentions": [{"text": XSS, "kind": XSS, "snippet": "before " + XSS + " after"}]}
+    return {"type": "FeatureCollection",
+            "metadata": {"title": XSS, "generator": XSS, "attribution": [XSS, XSS_SCRIPT], "source": XSS},
+            "features": [
+                {"type": "Feature", "id": XSS, "geometry": {"type": "Point", "coordinates": [37.16, 36.2]},
+                 "properties": props("Hostile " + XSS, XSS)},
+                {"type": "Feature", "id": 2, "geometry": {"type": "Point", "coordinates": [38.0, 35.0]},
+                 "properties": props(XSS_SCRIPT, "cities")}]}
+
+
+def check_hostile(driver, res, url, label):
+    """Markup in any property of a GeoJSON opened on the page stays text: no
+    script runs from the list, the tooltips, the popups or the header."""
+    from selenium.webdriver.common.by import By
+    print(f"[{label}] {url}")
+    driver.get(url)
+    wait_for(driver, "return document.body && document.body.getAttribute('data-mm-ready') === '1'",
+             20, "the page to render")
+    tmp = tempfile.mkdtemp(prefix="mm-hostile-")
+    try:
+        path = os.path.join(tmp, "hostile.geojson")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(hostile_collection(), f)
+        driver.find_element(By.ID, "mm-file").send_keys(path)
+        try:
+            wait_for(driver, "return document.querySelectorAll('#mm-place-list .mm-place').length === 2", 10,
+                     "the hostile file's places")
+        except Failed as e:
+            res.check(f"{label}: the hostile file is shown", False, str(e))
+            return
+        # Hover and open every marker: tooltips and popups are built lazily.
+        driver.execute_script("""
+            var ps = window.mentionmap._markers();
+            ps.forEach(function (m) { m.openTooltip(); m.openPopup(); m.closePopup(); });
+            var ls = document.querySelectorAll('#mm-place-list .mm-place');
+            for (var i = 0; i < ls.length; i++) ls[i].click();""")
+        time.sleep(1.0)
+        fired = driver.execute_script("return window.__mmXss || 0")
+        res.check(f"{label}: no script from hostile property values runs", fired == 0, f"{fired} ran")
+        injected = driver.execute_script(
+            "return document.querySelectorAll('#mm-app img, #mm-app script, .leaflet-popup img, "
+            ".leaflet-tooltip img, .leaflet-tooltip script').length")
+        res.check(f"{label}: no element made from property values", injected == 0, f"{injected} elements")
+        text = driver.execute_script("return document.getElementById('mm-place-list').innerText")
+        res.check(f"{label}: hostile names shown as text", "<img src=x" in text and "<script>" in text, text[:200])
+        counts = driver.execute_script(
+            "return Array.prototype.map.call(document.querySelectorAll('.mm-place-n'), "
+            "function (e) { return e.textContent; })")
+        res.check(f"{label}: a non-numeric mention_count falls back to the mentions listed",
+                  counts == ["1", "1"], repr(counts))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def save_shot(driver, name):
     os.makedirs(OUT, exist_ok=True)
     path = os.path.join(OUT, name)
@@ -482,6 +549,7 @@ def main():
             with stub_server(sc) as base:
                 check_embedded(driver, res, base + "sample.html", "embedded/http", False, "map.png")
                 check_api(driver, res, base, "api", "map-api.png", ERROR_TEXT, local_files=True)
+                check_hostile(driver, res, base, "hostile")
             check_embedded(driver, res, "file://" + urllib.parse.quote(sc), "embedded/file", True,
                            "map-file.png")
     except Failed as e:
