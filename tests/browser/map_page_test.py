@@ -247,7 +247,7 @@ def check_embedded(driver, res, url, label, expect_input_hidden, screenshot):
     res.check(f"{label}: GeoNames attribution on the map", "GeoNames (CC BY 4.0)" in attribution, attribution)
     res.check(f"{label}: legend and layer control",
               driver.execute_script("return !!document.querySelector('.mm-legend') && "
-                                    "document.querySelectorAll('.leaflet-control-layers-overlays label').length === 4"))
+                                    "document.querySelectorAll('.leaflet-control-layers-overlays label').length === 6"))
 
     # Click Aleppo's marker.
     try:
@@ -440,6 +440,100 @@ def check_hostile(driver, res, url, label):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def check_corpus_upload(driver, res, url, label):
+    """Against a real server: a .jsonl opened on the page is aggregated by
+    api/aggregate and shown as a corpus map."""
+    from selenium.webdriver.common.by import By
+    print(f"[{label}] {url}")
+    driver.get(url)
+    wait_for(driver, "return document.body && document.body.getAttribute('data-mm-ready') === '1'",
+             20, "the page to render")
+    tmp = tempfile.mkdtemp(prefix="mm-corpus-")
+    try:
+        path = os.path.join(tmp, "docs.jsonl")
+        with open(path, "w", encoding="utf-8") as f:
+            for i, text in enumerate([ARTICLE, "Talks in Moscow and Geneva.", "Snow in Moscow."]):
+                f.write(json.dumps({"id": f"d{i}", "date": f"2016-12-0{i + 1}", "text": text}) + "\n")
+            f.write("not json\n")
+        driver.find_element(By.ID, "mm-file").send_keys(path)
+        try:
+            wait_for(driver, "return !document.getElementById('mm-corpus').hidden && "
+                     "document.querySelector('path.mm-marker[data-name=\"Moscow\"]')", 60, "the corpus map")
+        except Failed as e:
+            res.check(f"{label}: an opened .jsonl is mapped as a corpus", False, str(e))
+            return
+        status = driver.execute_script("return document.getElementById('mm-status').innerText")
+        res.check(f"{label}: an opened .jsonl is mapped as a corpus", "3 documents" in status, status)
+        res.check(f"{label}: the bad line is reported", "1 bad line" in status and ":4" in status, status)
+        moscow = driver.execute_script(
+            "var li = document.querySelector('#mm-place-list .mm-place[data-name=\"Moscow\"] .mm-place-n');"
+            "return li ? li.textContent : null")
+        res.check(f"{label}: Moscow counted in its 3 documents", moscow == "3", repr(moscow))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check_corpus(driver, res, path, label, expect_docs):
+    """A corpus map (`map --jsonl docs.jsonl --html`): its size, load time,
+    markers sized by documents, a popup listing documents, and the document and
+    date filters changing what is shown."""
+    from selenium.webdriver.common.by import By
+    size = os.path.getsize(path)
+    print(f"[{label}] {path} ({size / 1e6:.2f} MB)")
+    started = time.time()
+    driver.get("file://" + urllib.parse.quote(os.path.abspath(path)))
+    wait_for(driver, "return document.body && document.body.getAttribute('data-mm-ready') === '1'",
+             60, "the corpus page to render")
+    load_s = time.time() - started
+    nav = driver.execute_script(
+        "var t = performance.timing; return t.domContentLoadedEventEnd - t.navigationStart")
+    print(f"  corpus page: {size} bytes, ready after {load_s:.2f} s (DOMContentLoaded {nav} ms)")
+    n = int(driver.execute_script("return Number(document.body.getAttribute('data-mm-places'))"))
+    res.check(f"{label}: places drawn", n >= 10, f"{n} places")
+    res.check(f"{label}: corpus filters shown",
+              driver.execute_script("return !document.getElementById('mm-corpus').hidden"))
+    total = driver.execute_script("return document.getElementById('mm-doc-count').textContent")
+    res.check(f"{label}: document count", total == str(expect_docs), repr(total))
+    top = driver.execute_script("""
+        var li = document.querySelector('#mm-place-list .mm-place');
+        return li ? [li.getAttribute('data-name'), li.querySelector('.mm-place-n').textContent,
+                     li.querySelector('.mm-place-n').title] : null;""")
+    res.check(f"{label}: the list is ranked by documents", bool(top) and top[2] == "documents" and int(top[1]) > 1,
+              repr(top))
+    # The first place's popup lists documents with a button to filter to one.
+    driver.execute_script("window.mentionmap.focus(arguments[0])", top[0])
+    text = popup_text(driver, top[0])
+    res.check(f"{label}: popup lists documents", "documents" in text.lower() and "only this document" in text, text[:200])
+    save_shot(driver, f"{label}.png")
+    btn = driver.execute_script("return document.querySelector('.leaflet-popup-content .mm-doc-only')")
+    if res.check(f"{label}: popup has a document button", btn is not None):
+        btn.click()
+        time.sleep(0.5)
+        one = driver.execute_script("return document.getElementById('mm-doc-count').textContent")
+        m = int(driver.execute_script("return Number(document.body.getAttribute('data-mm-places'))"))
+        res.check(f"{label}: 'only this document' filters to one document", one.startswith("1 of"), one)
+        res.check(f"{label}: ...and shows fewer places", 0 < m < n, f"{m} of {n}")
+    # Date filter: a window of the corpus's dates shows fewer documents.
+    dated = driver.execute_script("return !document.getElementById('mm-dates').hidden")
+    res.check(f"{label}: date filter shown for dated documents", dated)
+    if dated:
+        driver.execute_script("""
+            document.getElementById('mm-doc-filter').value = '';
+            var f = document.getElementById('mm-date-from'), t = document.getElementById('mm-date-to');
+            f.value = f.min; t.value = f.min;
+            t.dispatchEvent(new Event('change'));""")
+        time.sleep(0.5)
+        cnt = driver.execute_script("return document.getElementById('mm-doc-count').textContent")
+        m = int(driver.execute_script("return Number(document.body.getAttribute('data-mm-places'))"))
+        parts = cnt.split(" of ")
+        res.check(f"{label}: a one-day window keeps that day's documents",
+                  len(parts) == 2 and 0 < int(parts[0]) < int(parts[1]) and 0 < m <= n, f"{cnt}, {m} places")
+        save_shot(driver, f"{label}-one-day.png")
+    errs = console_errors(driver)
+    res.check(f"{label}: no errors in the console", not errs, repr(errs[:5]))
+    return size, load_s
+
+
 def save_shot(driver, name):
     os.makedirs(OUT, exist_ok=True)
     path = os.path.join(OUT, name)
@@ -512,6 +606,8 @@ def main():
     ap.add_argument("--file", help="a self-contained HTML file with embedded data")
     ap.add_argument("--error-text", help="with --url: a text for which api/map answers a JSON error")
     ap.add_argument("--article", help="with --url: a text file to paste and map (default: a short excerpt)")
+    ap.add_argument("--corpus", help="a corpus map (map --jsonl X --html PATH) to check; repeatable as "
+                    "PATH:DOCS (the expected document count)", action="append", default=[])
     args = ap.parse_args()
 
     os.makedirs(OUT, exist_ok=True)
@@ -533,6 +629,7 @@ def main():
                             article = f.read()
                     check_api(driver, res, args.url, "url", "map-served.png", args.error_text, local_files=True,
                               article=article)
+                    check_corpus_upload(driver, res, args.url, "url-corpus")
             if args.file:
                 path = os.path.abspath(args.file)
                 if not os.path.exists(path):
@@ -552,6 +649,9 @@ def main():
                 check_hostile(driver, res, base, "hostile")
             check_embedded(driver, res, "file://" + urllib.parse.quote(sc), "embedded/file", True,
                            "map-file.png")
+        for i, spec in enumerate(args.corpus):
+            path, _, docs = spec.rpartition(":")
+            check_corpus(driver, res, path, f"corpus{i + 1}", int(docs))
     except Failed as e:
         res.failed.append(str(e))
         print(f"  FAIL  {e}")
