@@ -31,6 +31,10 @@ pub struct BatchDoc {
     pub origin: String,
     /// What to read.
     pub input: Input,
+    /// The JSONL `title`, if any (it becomes the metadata's title).
+    pub title: Option<String>,
+    /// The JSONL `date`, if any, as given (for a corpus map's time filter).
+    pub date: Option<String>,
 }
 
 /// A document that could not be listed or mapped.
@@ -62,6 +66,8 @@ pub struct DocResult {
     pub prepared: Prepared,
     /// The places.
     pub mapped: MappedDocument,
+    /// The JSONL `date`, if any.
+    pub date: Option<String>,
 }
 
 /// Counts over a batch.
@@ -80,16 +86,28 @@ pub struct Summary {
 /// Reads a JSONL file lazily: one document per non-blank line.
 ///
 /// Each line is an object with an `id` (string or number; the line number when
-/// absent) and one of `text`, `html` or `url`; other members are ignored. A line
-/// that is not such an object yields a [`DocError`] naming `FILE:LINE`.
+/// absent) and one of `text`, `html` or `url`, optionally a `title` and a `date`
+/// (strings); other members are ignored. A line that is not such an object
+/// yields a [`DocError`] naming `FILE:LINE`.
 pub fn jsonl_docs(path: &Path) -> Result<impl Iterator<Item = Result<BatchDoc, DocError>>, Error> {
     let name = path.display().to_string();
     let file = File::open(path).map_err(|source| Error::Io {
         path: name.clone(),
         source,
     })?;
-    let reader = BufReader::with_capacity(1 << 16, file);
-    Ok(reader
+    Ok(jsonl_reader_docs(
+        BufReader::with_capacity(1 << 16, file),
+        name,
+    ))
+}
+
+/// [`jsonl_docs`] over any reader (an uploaded body); `name` stands for the file
+/// in messages.
+pub fn jsonl_reader_docs<R: BufRead>(
+    reader: R,
+    name: String,
+) -> impl Iterator<Item = Result<BatchDoc, DocError>> {
+    reader
         .split(b'\n')
         .enumerate()
         .filter_map(move |(i, line)| {
@@ -110,7 +128,7 @@ pub fn jsonl_docs(path: &Path) -> Result<impl Iterator<Item = Result<BatchDoc, D
                 return None;
             }
             Some(parse_line(&line, i + 1, &origin).map_err(bad))
-        }))
+        })
 }
 
 fn parse_line(line: &[u8], lineno: usize, origin: &str) -> Result<BatchDoc, String> {
@@ -120,6 +138,9 @@ fn parse_line(line: &[u8], lineno: usize, origin: &str) -> Result<BatchDoc, Stri
         text: Option<String>,
         html: Option<String>,
         url: Option<String>,
+        // Loose: a number or anything else in them must not lose the document.
+        title: Option<serde_json::Value>,
+        date: Option<serde_json::Value>,
     }
     let l: Line = serde_json::from_slice(line).map_err(|e| format!("invalid JSON: {e}"))?;
     let id = match l.id {
@@ -145,7 +166,18 @@ fn parse_line(line: &[u8], lineno: usize, origin: &str) -> Result<BatchDoc, Stri
         id,
         origin: origin.to_string(),
         input,
+        title: loose_string(l.title),
+        date: loose_string(l.date),
     })
+}
+
+/// A string or number member as text; anything else (or blank) as none.
+fn loose_string(v: Option<serde_json::Value>) -> Option<String> {
+    match v? {
+        serde_json::Value::String(s) if !s.trim().is_empty() => Some(s),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
 }
 
 /// Lists a directory lazily and recursively: every `.txt`, `.html` and `.htm` file,
@@ -180,6 +212,8 @@ impl Iterator for DirWalk {
                         id,
                         origin: file.display().to_string(),
                         input: Input::File(file),
+                        title: None,
+                        date: None,
                     }));
                 }
                 Err(dir) => {
@@ -242,15 +276,25 @@ pub fn map_doc(
     fetcher: Option<&Fetcher>,
     options: &PrepareOptions,
 ) -> Result<DocResult, DocError> {
-    let BatchDoc { id, origin, input } = doc;
+    let BatchDoc {
+        id,
+        origin,
+        input,
+        title,
+        date,
+    } = doc;
     match source::prepare(input, fetcher, options) {
         Ok(mut prepared) => {
             prepared.meta.doc = Some(id.clone());
+            if title.is_some() {
+                prepared.meta.title = title;
+            }
             let mapped = mapper.map(&prepared.text);
             Ok(DocResult {
                 id,
                 prepared,
                 mapped,
+                date,
             })
         }
         Err(error) => Err(DocError {

@@ -54,6 +54,7 @@
 //! (<https://www.geonames.org>), licensed CC BY 4.0; see `gazetteer/README.md`.
 #![deny(missing_docs)]
 
+pub mod aggregate;
 pub mod batch;
 pub mod boilerplate;
 pub mod error;

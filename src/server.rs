@@ -4,6 +4,7 @@
 //! |---|---|
 //! | `GET /`, `GET /<asset>` | the page in `web/`, compiled in ([`crate::web`]) |
 //! | `POST /api/map` | text (`text/plain`) or JSON `{"text": ..., "format": "html"?}` → GeoJSON |
+//! | `POST /api/aggregate` | JSONL, one document per line → the corpus, one feature per place |
 //! | `GET /api/resolve?name=` | ranked gazetteer candidates for a name |
 //! | `GET /api/near?lat=&lon=&km=` | places within `km` of a point (R-tree query) |
 //!
@@ -48,6 +49,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/", get(|| asset_response("")))
         .route("/api/map", post(map))
+        .route("/api/aggregate", post(aggregate))
         .route("/api/resolve", get(resolve))
         .route("/api/near", get(near))
         .route(
@@ -135,6 +137,38 @@ async fn map(
         Err(e) => error(
             StatusCode::INTERNAL_SERVER_ERROR,
             format!("mapping failed: {e}"),
+        ),
+    }
+}
+
+/// `POST /api/aggregate`: a JSONL body (one document per line, as for
+/// `map --jsonl`; URLs are not fetched) → the corpus as one feature per place
+/// ([`crate::aggregate::aggregate_jsonl`]). 422 when no line is a document.
+async fn aggregate(State(state): State<AppState>, body: Result<Bytes, BytesRejection>) -> Response {
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => return error(e.status(), e.body_text()),
+    };
+    let mapper = state.mapper.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        crate::aggregate::aggregate_jsonl(&mapper, &body, "upload")
+    })
+    .await;
+    match result {
+        Ok(Ok(fc)) if fc["metadata"]["document_count"] == 0 => {
+            let first = fc["metadata"]["error_lines"][0]
+                .as_str()
+                .unwrap_or("the body is empty");
+            error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("no document in the JSONL: {first}"),
+            )
+        }
+        Ok(Ok(fc)) => Json(fc).into_response(),
+        Ok(Err(e)) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        Err(e) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("aggregation failed: {e}"),
         ),
     }
 }
@@ -292,6 +326,29 @@ mod tests {
         let (s, _, body) = call(get_req("/../Cargo.toml")).await;
         assert_eq!(s, StatusCode::NOT_FOUND);
         assert!(json_body(&body)["error"].is_string());
+    }
+
+    #[tokio::test]
+    async fn aggregates_an_uploaded_jsonl() {
+        let req = Request::post("/api/aggregate")
+            .body(Body::from(
+                "{\"id\":\"a\",\"text\":\"Aleppo\"}\n{\"id\":\"b\",\"text\":\"Aleppo, Syria\"}\n",
+            ))
+            .unwrap();
+        let (s, _, body) = call(req).await;
+        assert_eq!(s, StatusCode::OK);
+        let fc = json_body(&body);
+        assert_eq!(fc["metadata"]["document_count"], 2);
+        assert_eq!(fc["features"][0]["properties"]["doc_count"], 2);
+        let req = Request::post("/api/aggregate")
+            .body(Body::from("not json\n"))
+            .unwrap();
+        let (s, _, body) = call(req).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(json_body(&body)["error"]
+            .as_str()
+            .unwrap()
+            .contains("upload:1"));
     }
 
     #[tokio::test]

@@ -10,15 +10,18 @@
 (function () {
   "use strict";
 
-  var LAYERS = ["countries", "regions", "cities", "districts"];
+  var LAYERS = ["countries", "regions", "areas", "physical", "cities", "districts"];
   var LAYER_INFO = {
     countries: { label: "Countries", one: "country", color: "#6d4fa3" },
     regions: { label: "Regions", one: "region", color: "#2b7bba" },
+    areas: { label: "Areas", one: "area", color: "#b8860b" },           // informal regions (Middle East)
+    physical: { label: "Physical", one: "physical feature", color: "#1b9e77" },  // seas, rivers, mountains
     cities: { label: "Cities", one: "city", color: "#d1495b" },
     districts: { label: "Districts", one: "district", color: "#e8871e" }
   };
   var R_MIN = 6, R_MAX = 22;          // marker radius range, px (sqrt scale)
   var MAX_SNIPPETS = 12;              // mentions listed in a popup
+  var MAX_POPUP_DOCS = 12;            // documents listed in a corpus map's popup
   var GEONAMES_ATTR = 'Place data © <a href="https://www.geonames.org/" target="_blank" rel="noopener noreferrer">GeoNames</a> (CC BY 4.0)';
   var BASEMAP_ATTR = 'Country outlines © <a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noopener noreferrer">OpenStreetMap</a> contributors (ODbL), via geo-maps';
   var OSM_ATTR = '© <a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noopener noreferrer">OpenStreetMap</a> contributors';
@@ -157,7 +160,7 @@
       ? '<div class="mm-legend-sizes">' +
         '<span class="mm-legend-size" style="width:' + 2 * radiusFor(1, big) + "px;height:" + 2 * radiusFor(1, big) + 'px"></span> 1' +
         '<span class="mm-legend-size" style="width:' + 2 * radiusFor(big, big) + "px;height:" + 2 * radiusFor(big, big) + 'px"></span> ' + big +
-        ' mentions</div>'
+        (corpus && sizeBy === "docs" ? " documents" : " mentions") + "</div>"
       : "";
     div.innerHTML =
       '<div class="mm-legend-title">Legend</div>' + rows + sizes +
@@ -197,15 +200,16 @@
     }
     if (p.method === "relative") {
       var m = "relative estimate";
-      if (p.uncertainty_km != null) m += " (± " + p.uncertainty_km + " km)";
+      if (p.uncertainty_km != null) m += " (± " + p.uncertainty_km + " km)";  // escaped by row()
       if (p.anchor) m += ", near " + p.anchor;
       row("Method", m);
     } else {
       row("Method", p.method);
     }
 
+    if (corpus) return popupHead(p, l) + '<table class="mm-props">' + rows.join("") + "</table>" + docsHtml(p) + "</div>";
     var mentions = Array.isArray(p.mentions) ? p.mentions : [];
-    var count = p.mention_count != null ? p.mention_count : mentions.length;
+    var count = countOf(p);
     var items = mentions.slice(0, MAX_SNIPPETS).map(function (m) {
       var kind = m.kind && m.kind !== "name" ? ' <span class="mm-kind">' + esc(m.kind) + "</span>" : "";
       return "<li>" + snippetHtml(m) + kind + "</li>";
@@ -223,6 +227,157 @@
       "</div>";
   }
 
+  function popupHead(p, l) {
+    return '<div class="mm-popup">' +
+      '<div class="mm-popup-head"><span class="mm-popup-name">' + esc(p.name) + "</span>" +
+      '<span class="mm-chip" style="background:' + LAYER_INFO[l].color + '">' + esc(LAYER_INFO[l].one) + "</span>" +
+      (p.method === "relative" ? '<span class="mm-chip mm-chip-rel">estimate</span>' : "") + "</div>";
+  }
+
+  /* A corpus map's popup body: the documents naming the place (most mentions
+   * first), each with its title, date, count, a snippet when one was kept, and a
+   * button that filters the map to that document. */
+  function docsHtml(p) {
+    var ids = Array.isArray(p.docs) ? p.docs : [];
+    var ns = Array.isArray(p.doc_mentions) ? p.doc_mentions : [];
+    var snips = {};
+    (Array.isArray(p.snippets) ? p.snippets : []).forEach(function (s) {
+      if (s && s.doc != null && snips[s.doc] == null) snips[s.doc] = s.snippet;
+    });
+    var order = ids.map(function (id, i) { return { id: String(id), n: num(ns[i]) }; });
+    order.sort(function (a, b) { return b.n - a.n; });
+    var items = order.slice(0, MAX_POPUP_DOCS).map(function (d) {
+      var info = corpus.byId[d.id] || { id: d.id };
+      var meta = [d.id];
+      if (info.date) meta.push(info.date);
+      meta.push(d.n + (d.n === 1 ? " mention" : " mentions"));
+      var snip = snips[d.id] != null ? '<span class="mm-doc-snip">' + snippetHtml({ snippet: snips[d.id], text: p.name }) + "</span>" : "";
+      return '<li class="mm-doc" data-doc="' + esc(d.id) + '"><span class="mm-doc-title">' + esc(info.title || d.id) + "</span> " +
+        '<span class="mm-doc-meta">' + esc(meta.join(" · ")) + "</span>" + snip +
+        '<button type="button" class="mm-doc-only" data-doc="' + esc(d.id) + '">only this document</button></li>';
+    }).join("");
+    if (order.length > MAX_POPUP_DOCS) items += '<li class="mm-more">… and ' + (order.length - MAX_POPUP_DOCS) + " more</li>";
+    var nd = docCountOf(p), nm = countOf(p);
+    return '<div class="mm-mentions-head">' + nd + (nd === 1 ? " document" : " documents") + " · " +
+      nm + (nm === 1 ? " mention" : " mentions") + "</div>" +
+      (items ? '<ol class="mm-docs">' + items + "</ol>" : "");
+  }
+
+  function num(v) {
+    return typeof v === "number" && isFinite(v) && v >= 0 ? Math.round(v) : 0;
+  }
+
+  function docCountOf(p) {
+    p = p || {};
+    return typeof p.doc_count === "number" ? num(p.doc_count) : (Array.isArray(p.docs) ? p.docs.length : 0);
+  }
+
+  /* What a marker's size stands for: mentions for one document; documents (or
+   * mentions, as chosen) for a corpus map. */
+  function sizeOf(p) {
+    return corpus && sizeBy === "docs" ? docCountOf(p) : countOf(p);
+  }
+
+  // ---------------------------------------------------------------- corpus
+
+  var corpus = null;      // {full: fc, docs: [...], byId: {}, dated: bool} for an aggregated map
+  var sizeBy = "docs";
+
+  function isAggregate(fc) {
+    return validCollection(fc) && fc.metadata && fc.metadata.aggregate === true &&
+      Array.isArray(fc.metadata.documents);
+  }
+
+  /* "2016", "2016-03", "2016-03-04T10:00Z" as YYYY-MM-DD (the first day of a
+   * month or year), or null. */
+  function dateKey(v) {
+    var m = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?/.exec(v == null ? "" : String(v));
+    return m ? m[1] + "-" + (m[2] || "01") + "-" + (m[3] || "01") : null;
+  }
+
+  function setupCorpus(fc) {
+    var docs = [], byId = {}, lo = null, hi = null;
+    fc.metadata.documents.forEach(function (d) {
+      if (!d || d.id == null) return;
+      var info = { id: String(d.id), title: d.title == null ? "" : String(d.title),
+        date: d.date == null ? "" : String(d.date), key: dateKey(d.date) };
+      docs.push(info);
+      if (!byId[info.id]) byId[info.id] = info;
+      if (info.key) {
+        if (lo == null || info.key < lo) lo = info.key;
+        if (hi == null || info.key > hi) hi = info.key;
+      }
+    });
+    corpus = { full: fc, docs: docs, byId: byId, dated: lo != null };
+    $("mm-corpus").hidden = false;
+    $("mm-dates").hidden = !corpus.dated;
+    $("mm-doc-filter").value = "";
+    ["mm-date-from", "mm-date-to"].forEach(function (id) {
+      var el = $(id);
+      el.value = "";
+      el.min = lo || "";
+      el.max = hi || "";
+    });
+    $("mm-date-from").placeholder = lo || "";
+    $("mm-date-to").placeholder = hi || "";
+  }
+
+  /* The documents the filters let through, as a set of ids (null: all). */
+  function allowedDocs() {
+    var q = ($("mm-doc-filter").value || "").trim().toLowerCase();
+    var from = $("mm-date-from").value, to = $("mm-date-to").value;
+    if (!q && !from && !to) return null;
+    var exact = q.length > 1 && q[0] === '"' && q[q.length - 1] === '"' ? q.slice(1, -1) : null;
+    var ok = {}, n = 0;
+    corpus.docs.forEach(function (d) {
+      var id = d.id.toLowerCase();
+      if (exact != null ? id !== exact : q && id.indexOf(q) < 0 && d.title.toLowerCase().indexOf(q) < 0) return;
+      if ((from || to) && (!d.key || (from && d.key < from) || (to && d.key > to))) return;
+      if (!ok[d.id]) { ok[d.id] = true; n++; }
+    });
+    ok.__n = n;
+    return ok;
+  }
+
+  /* The full corpus map restricted to the allowed documents: counts recomputed,
+   * places named by none of them left out. */
+  function filteredCollection() {
+    var ok = allowedDocs();
+    var nDocs = ok ? ok.__n : corpus.docs.length;
+    $("mm-doc-count").textContent = ok ? nDocs + " of " + corpus.docs.length : String(corpus.docs.length);
+    if (!ok) return corpus.full;
+    var feats = [];
+    corpus.full.features.forEach(function (f) {
+      var p = f && f.properties || {};
+      var ids = Array.isArray(p.docs) ? p.docs : [], ns = Array.isArray(p.doc_mentions) ? p.doc_mentions : [];
+      var keep = [], keepN = [], total = 0;
+      for (var i = 0; i < ids.length; i++) {
+        if (ok[String(ids[i])] === true) { keep.push(ids[i]); keepN.push(num(ns[i])); total += num(ns[i]); }
+      }
+      if (!keep.length) return;
+      var q = {};
+      for (var k in p) if (Object.prototype.hasOwnProperty.call(p, k)) q[k] = p[k];
+      q.docs = keep; q.doc_mentions = keepN; q.doc_count = keep.length; q.mention_count = total;
+      feats.push({ type: "Feature", id: f.id, geometry: f.geometry, properties: q });
+    });
+    return { type: "FeatureCollection", features: feats, metadata: corpus.full.metadata };
+  }
+
+  function refilter() {
+    if (corpus) draw(filteredCollection(), { keepView: true });
+  }
+  $("mm-doc-filter").addEventListener("input", refilter);
+  $("mm-date-from").addEventListener("change", refilter);
+  $("mm-date-to").addEventListener("change", refilter);
+  $("mm-size-by").addEventListener("change", function () { sizeBy = this.value; refilter(); });
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest && e.target.closest(".mm-doc-only");
+    if (!b || !corpus) return;
+    $("mm-doc-filter").value = '"' + b.getAttribute("data-doc") + '"';
+    map.closePopup();
+    refilter();
+  });
+
   // ---------------------------------------------------------------- render
 
   var places = [];   // {feature, props, marker, latlng, layer, li}
@@ -237,7 +392,20 @@
     return fc && typeof fc === "object" && fc.type === "FeatureCollection" && Array.isArray(fc.features);
   }
 
+  /* Shows a collection: a single document's map, or a corpus map (aggregated,
+   * with the document and date filters). */
   function render(fc, opts) {
+    if (isAggregate(fc)) {
+      setupCorpus(fc);
+      fc = filteredCollection();
+    } else {
+      corpus = null;
+      $("mm-corpus").hidden = true;
+    }
+    draw(fc, opts);
+  }
+
+  function draw(fc, opts) {
     opts = opts || {};
     clearData();
     if (!validCollection(fc)) {
@@ -251,13 +419,12 @@
     });
     var maxCount = 1;
     feats.forEach(function (f) {
-      var p = f.properties || {};
-      var c = p.mention_count != null ? p.mention_count : (p.mentions || []).length;
+      var c = sizeOf(f.properties);
       if (c > maxCount) maxCount = c;
     });
     // Big markers first so that small ones stay clickable on top.
     var order = feats.slice().sort(function (a, b) {
-      return countOf(b.properties) - countOf(a.properties);
+      return sizeOf(b.properties) - sizeOf(a.properties);
     });
     var counts = {};
     LAYERS.forEach(function (l) { counts[l] = 0; });
@@ -270,7 +437,7 @@
       var color = LAYER_INFO[l].color;
       var marker = L.circleMarker(latlng, {
         renderer: svg,
-        radius: radiusFor(countOf(p), maxCount),
+        radius: radiusFor(sizeOf(p), maxCount),
         color: relative ? color : "#ffffff",
         weight: relative ? 2.5 : 1.5,
         dashArray: relative ? "4 3" : null,
@@ -282,8 +449,8 @@
       marker.bindPopup(function () { return popupHtml(p, latlng); }, {
         maxWidth: 360, minWidth: 240, autoPanPadding: [30, 30], className: "mm-popup-wrap"
       });
-      marker.bindTooltip(esc(p.name) + ' <span class="mm-tip-n">' + countOf(p) + "</span>", {
-        direction: "top", offset: [0, -radiusFor(countOf(p), maxCount)], className: "mm-tooltip"
+      marker.bindTooltip(esc(p.name) + ' <span class="mm-tip-n">' + esc(sizeOf(p)) + "</span>", {
+        direction: "top", offset: [0, -radiusFor(sizeOf(p), maxCount)], className: "mm-tooltip"
       });
       var place = { feature: f, props: p, marker: marker, latlng: latlng, layer: l, index: idx };
       marker.on("add", function () { tagMarker(place); });
@@ -310,14 +477,20 @@
     renderList();
     renderLegend(maxCount);
     renderDocInfo(fc.metadata || {}, places.length);
-    fitToData(opts.animate);
+    if (!opts.keepView) fitToData(opts.animate);
     document.body.setAttribute("data-mm-ready", "1");
     document.body.setAttribute("data-mm-places", String(places.length));
   }
 
+  /* The mention count as a non-negative integer, whatever the data says: a
+   * count that is not a finite number (a string, an object, markup) falls back
+   * to the number of mentions listed, so nothing from the data reaches the DOM
+   * or the radius arithmetic unchecked. */
   function countOf(p) {
     p = p || {};
-    return p.mention_count != null ? p.mention_count : (Array.isArray(p.mentions) ? p.mentions.length : 0);
+    var listed = Array.isArray(p.mentions) ? p.mentions.length : 0;
+    var c = p.mention_count;
+    return typeof c === "number" && isFinite(c) && c >= 0 ? Math.round(c) : listed;
   }
 
   function tagMarker(place) {
@@ -345,7 +518,8 @@
     var title = meta.title || meta.source || meta.doc;
     if (title) bits.push('<span class="mm-doc-title" title="' + esc(title) + '">' + esc(title) + "</span>");
     var gen = meta.generator ? esc(meta.generator) : "";
-    bits.push('<span class="mm-doc-sub">' + n + (n === 1 ? " place" : " places") + (gen ? " · " + gen : "") + "</span>");
+    var docs = corpus ? " in " + corpus.docs.length + (corpus.docs.length === 1 ? " document" : " documents") : "";
+    bits.push('<span class="mm-doc-sub">' + n + (n === 1 ? " place" : " places") + docs + (gen ? " · " + gen : "") + "</span>");
     $("mm-docinfo").innerHTML = bits.join("");
     document.title = title ? String(title) + " — mentionmap" : "mentionmap";
     var attr = attributionText(meta);
@@ -357,7 +531,7 @@
   function renderList() {
     var list = $("mm-place-list");
     var sorted = places.slice().sort(function (a, b) {
-      return countOf(b.props) - countOf(a.props) ||
+      return sizeOf(b.props) - sizeOf(a.props) || countOf(b.props) - countOf(a.props) ||
         (b.props.confidence || 0) - (a.props.confidence || 0) ||
         String(a.props.name).localeCompare(String(b.props.name));
     });
@@ -366,12 +540,14 @@
       var sub = [info.one];
       if (p.country_code) sub.push(p.country_code);
       if (p.method === "relative") sub.push(p.uncertainty_km != null ? "estimate ± " + p.uncertainty_km + " km" : "estimate");
-      return '<li class="mm-place" tabindex="0" role="button" data-index="' + pl.index + '" data-layer="' + pl.layer +
+      if (corpus) sub.push(docCountOf(p) + " docs · " + countOf(p) + " mentions");
+      return '<li class="mm-place" tabindex="0" role="button" data-index="' + pl.index + '" data-layer="' + esc(pl.layer) +
         '" data-name="' + esc(p.name) + '">' +
         '<span class="mm-place-dot' + (p.method === "relative" ? " mm-place-dot-rel" : "") + '" style="--c:' + info.color + '"></span>' +
         '<span class="mm-place-text"><span class="mm-place-name">' + esc(p.name) + "</span>" +
         '<span class="mm-place-sub">' + esc(sub.join(" · ")) + "</span></span>" +
-        '<span class="mm-place-n" title="mentions">' + countOf(p) + "</span></li>";
+        '<span class="mm-place-n" title="' + (corpus && sizeBy === "docs" ? "documents" : "mentions") + '">' +
+        esc(sizeOf(p)) + "</span></li>";
     }).join("");
     list.innerHTML = html;
     $("mm-count").textContent = places.length ? "(" + places.length + ")" : "";
@@ -446,6 +622,10 @@
     reader.onerror = function () { showStatus("Could not read " + name + ".", "error"); };
     reader.onload = function () {
       var text = String(reader.result || "");
+      if (/\.(jsonl|ndjson)$/.test(lower)) {
+        aggregateJsonl(name, text);
+        return;
+      }
       if (/\.(geojson|json)$/.test(lower)) {
         try {
           var fc = JSON.parse(text);
@@ -493,18 +673,33 @@
     if (f) readFile(f);
   });
 
-  function mapText() {
-    var text = $("mm-text").value;
-    if (!text.trim()) { showStatus("Paste a text or open a file first.", "error"); return; }
-    var btn = $("mm-map-btn");
-    btn.disabled = true;
-    showStatus("Mapping…", "busy");
-    var body = { text: text };
-    if (loadedFile && loadedFile.html) body.format = "html";
-    fetch("api/map", {
+  /* A JSONL corpus (one {"id", "text"|"html", "title"?, "date"?} per line) is
+   * sent to api/aggregate and shown as a corpus map. */
+  function aggregateJsonl(name, text) {
+    if (window.location.protocol === "file:") {
+      showStatus(name + ": a JSONL corpus needs the server (mentionmap serve), or run `mentionmap map --jsonl " +
+        name + " --html map.html`.", "error");
+      return;
+    }
+    showStatus("Mapping the documents of " + name + "…", "busy");
+    postJson("api/aggregate", text, "application/x-ndjson").then(function (fc) {
+      render(fc, { animate: true });
+      var m = fc.metadata || {};
+      showStatus(name + ": " + num(m.document_count) + " documents, " + places.length + " places" +
+        (num(m.errors) ? ", " + num(m.errors) + " bad lines (first: " + String((m.error_lines || [])[0] || "") + ")" : "") + ".",
+        num(m.errors) ? "error" : "ok");
+    }).catch(function (err) {
+      showStatus("Mapping " + name + " failed: " + (err && err.message ? err.message : String(err)), "error");
+    });
+  }
+
+  /* POSTs a body; resolves to the FeatureCollection answered, rejects with the
+   * server's {"error"} message (or what went wrong). */
+  function postJson(url, body, ctype) {
+    return fetch(url, {
       method: "POST",
-      headers: { "Content-Type": "application/json", "Accept": "application/geo+json, application/json" },
-      body: JSON.stringify(body)
+      headers: { "Content-Type": ctype, "Accept": "application/geo+json, application/json" },
+      body: body
     }).then(function (resp) {
       return resp.text().then(function (raw) {
         var json = null;
@@ -517,7 +712,18 @@
         if (!validCollection(json)) throw new Error("the server did not send a GeoJSON FeatureCollection");
         return json;
       });
-    }).then(function (fc) {
+    });
+  }
+
+  function mapText() {
+    var text = $("mm-text").value;
+    if (!text.trim()) { showStatus("Paste a text or open a file first.", "error"); return; }
+    var btn = $("mm-map-btn");
+    btn.disabled = true;
+    showStatus("Mapping…", "busy");
+    var body = { text: text };
+    if (loadedFile && loadedFile.html) body.format = "html";
+    postJson("api/map", JSON.stringify(body), "application/json").then(function (fc) {
       render(fc, { animate: true });
       var n = places.length;
       showStatus(n ? "Found " + n + (n === 1 ? " place." : " places.") : "No places found in this text.", n ? "ok" : "");
@@ -561,6 +767,7 @@
       for (var i = 0; i < places.length; i++) if (places[i].props.name === name) { focusPlace(places[i]); return true; }
       return false;
     },
-    layersControl: layersControl
+    layersControl: layersControl,
+    _markers: function () { return places.map(function (p) { return p.marker; }); }
   };
 })();

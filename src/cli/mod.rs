@@ -11,6 +11,7 @@ use mentionmap::output::{self, Format, Metadata};
 use mentionmap::pipeline::{MappedDocument, Mapper};
 use mentionmap::{Error, Gazetteer, Layer};
 
+mod aggregate;
 mod batch;
 mod eval;
 mod eval_errors;
@@ -168,9 +169,14 @@ pub struct MapArgs {
     #[arg(long, requires = "output")]
     pub split_layers: bool,
     /// Also write a self-contained map page (Leaflet, basemap and data inlined) that
-    /// opens from disk.
+    /// opens from disk. For a batch: a map of the whole corpus, one marker per place
+    /// sized by documents and mentions, with document and date filters.
     #[arg(long, value_name = "PATH")]
     pub html: Option<PathBuf>,
+    /// Batch: write the corpus aggregated as GeoJSON, one feature per place with
+    /// doc_count, mention_count and the document ids (for a QGIS heatmap).
+    #[arg(long, value_name = "PATH")]
+    pub aggregate: Option<PathBuf>,
     /// Do not count demonyms ("Syrian") as mentions of their country.
     #[arg(long)]
     pub no_demonyms: bool,
@@ -312,13 +318,14 @@ fn map(gazetteer: Arc<Gazetteer>, args: MapArgs) -> Result<i32, Error> {
     };
     if let Some(src) = batch_source {
         // Say so rather than silently ignore a flag that only makes sense for one text.
-        for (flag, given) in [("--explain", args.explain), ("--html", args.html.is_some())] {
-            if given {
-                return Err(Error::Usage {
-                    flag: flag.into(),
-                    message: "works on one document: not with a directory or --jsonl".into(),
-                });
-            }
+        if args.explain {
+            return Err(Error::Usage {
+                flag: "--explain".into(),
+                message: "works on one document: not with a directory or --jsonl".into(),
+            });
+        }
+        if args.html.is_some() || args.aggregate.is_some() {
+            return aggregate_batch(&mapper, &gazetteer, layers, &args, prepare, fetch, src);
         }
         let cfg = batch::BatchConfig {
             mapper: &mapper,
@@ -332,6 +339,12 @@ fn map(gazetteer: Arc<Gazetteer>, args: MapArgs) -> Result<i32, Error> {
             fetch,
         };
         return batch::run(cfg, src);
+    }
+    if args.aggregate.is_some() {
+        return Err(Error::Usage {
+            flag: "--aggregate".into(),
+            message: "is for batches: give a directory or --jsonl FILE".into(),
+        });
     }
     if args.out_dir.is_some() {
         return Err(Error::Usage {
@@ -496,6 +509,43 @@ fn confirmation(doc: &MappedDocument, layers: &[Layer], paths: &[PathBuf]) -> St
         },
         paths.join(", ")
     )
+}
+
+/// `map DIR/ --html` / `--aggregate`: the corpus as one map. Per-document output
+/// is a separate run, so that a flag is never silently ignored.
+fn aggregate_batch(
+    mapper: &Mapper,
+    gazetteer: &Gazetteer,
+    layers: Vec<Layer>,
+    args: &MapArgs,
+    prepare: mentionmap::source::PrepareOptions,
+    fetch: mentionmap::fetch::FetchOptions,
+    src: batch::BatchSource,
+) -> Result<i32, Error> {
+    for (flag, given) in [
+        ("-o", args.output.is_some()),
+        ("--out-dir", args.out_dir.is_some()),
+    ] {
+        if given {
+            return Err(Error::Usage {
+                flag: flag.into(),
+                message: "cannot be combined with --html/--aggregate for a batch (they write the \
+                          corpus aggregated; map per document in a separate run)"
+                    .into(),
+            });
+        }
+    }
+    let cfg = aggregate::AggregateConfig {
+        mapper,
+        gazetteer,
+        layers,
+        threads: args.threads,
+        prepare,
+        fetch,
+        html: args.html.clone(),
+        geojson: args.aggregate.clone(),
+    };
+    aggregate::run(cfg, src)
 }
 
 /// One document's result, or several merged in input order (mention offsets stay

@@ -247,7 +247,7 @@ def check_embedded(driver, res, url, label, expect_input_hidden, screenshot):
     res.check(f"{label}: GeoNames attribution on the map", "GeoNames (CC BY 4.0)" in attribution, attribution)
     res.check(f"{label}: legend and layer control",
               driver.execute_script("return !!document.querySelector('.mm-legend') && "
-                                    "document.querySelectorAll('.leaflet-control-layers-overlays label').length === 4"))
+                                    "document.querySelectorAll('.leaflet-control-layers-overlays label').length === 6"))
 
     # Click Aleppo's marker.
     try:
@@ -373,6 +373,167 @@ def check_api(driver, res, url, label, screenshot, error_text=None, local_files=
     res.check(f"{label}: no errors in the console", not errs, repr(errs[:5]))
 
 
+XSS = '<img src=x onerror="window.__mmXss=(window.__mmXss||0)+1">'
+XSS_SCRIPT = '<script>window.__mmXss=(window.__mmXss||0)+1</script>'
+
+
+def hostile_collection():
+    """A FeatureCollection whose every string (and a count) is markup that runs
+    script if it reaches the DOM unescaped (issue #16 item 5)."""
+    def props(name, layer):
+        return {"name": name, "gazetteer_name": XSS, "geonameid": XSS, "layer": layer,
+                "feature_code": XSS, "country_code": XSS, "admin1": XSS_SCRIPT, "population": XSS,
+                "confidence": XSS, "method": "relative", "uncertainty_km": XSS, "anchor": XSS,
+                "mention_count": XSS, "doc_count": XSS, "docs": [{"id": XSS, "title": XSS, "date": XSS,
+                                                                  "snippet": XSS}],
+                "mentions": [{"text": XSS, "kind": XSS, "snippet": "before " + XSS + " after"}]}
+    return {"type": "FeatureCollection",
+            "metadata": {"title": XSS, "generator": XSS, "attribution": [XSS, XSS_SCRIPT], "source": XSS},
+            "features": [
+                {"type": "Feature", "id": XSS, "geometry": {"type": "Point", "coordinates": [37.16, 36.2]},
+                 "properties": props("Hostile " + XSS, XSS)},
+                {"type": "Feature", "id": 2, "geometry": {"type": "Point", "coordinates": [38.0, 35.0]},
+                 "properties": props(XSS_SCRIPT, "cities")}]}
+
+
+def check_hostile(driver, res, url, label):
+    """Markup in any property of a GeoJSON opened on the page stays text: no
+    script runs from the list, the tooltips, the popups or the header."""
+    from selenium.webdriver.common.by import By
+    print(f"[{label}] {url}")
+    driver.get(url)
+    wait_for(driver, "return document.body && document.body.getAttribute('data-mm-ready') === '1'",
+             20, "the page to render")
+    tmp = tempfile.mkdtemp(prefix="mm-hostile-")
+    try:
+        path = os.path.join(tmp, "hostile.geojson")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(hostile_collection(), f)
+        driver.find_element(By.ID, "mm-file").send_keys(path)
+        try:
+            wait_for(driver, "return document.querySelectorAll('#mm-place-list .mm-place').length === 2", 10,
+                     "the hostile file's places")
+        except Failed as e:
+            res.check(f"{label}: the hostile file is shown", False, str(e))
+            return
+        # Hover and open every marker: tooltips and popups are built lazily.
+        driver.execute_script("""
+            var ps = window.mentionmap._markers();
+            ps.forEach(function (m) { m.openTooltip(); m.openPopup(); m.closePopup(); });
+            var ls = document.querySelectorAll('#mm-place-list .mm-place');
+            for (var i = 0; i < ls.length; i++) ls[i].click();""")
+        time.sleep(1.0)
+        fired = driver.execute_script("return window.__mmXss || 0")
+        res.check(f"{label}: no script from hostile property values runs", fired == 0, f"{fired} ran")
+        injected = driver.execute_script(
+            "return document.querySelectorAll('#mm-app img, #mm-app script, .leaflet-popup img, "
+            ".leaflet-tooltip img, .leaflet-tooltip script').length")
+        res.check(f"{label}: no element made from property values", injected == 0, f"{injected} elements")
+        text = driver.execute_script("return document.getElementById('mm-place-list').innerText")
+        res.check(f"{label}: hostile names shown as text", "<img src=x" in text and "<script>" in text, text[:200])
+        counts = driver.execute_script(
+            "return Array.prototype.map.call(document.querySelectorAll('.mm-place-n'), "
+            "function (e) { return e.textContent; })")
+        res.check(f"{label}: a non-numeric mention_count falls back to the mentions listed",
+                  counts == ["1", "1"], repr(counts))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check_corpus_upload(driver, res, url, label):
+    """Against a real server: a .jsonl opened on the page is aggregated by
+    api/aggregate and shown as a corpus map."""
+    from selenium.webdriver.common.by import By
+    print(f"[{label}] {url}")
+    driver.get(url)
+    wait_for(driver, "return document.body && document.body.getAttribute('data-mm-ready') === '1'",
+             20, "the page to render")
+    tmp = tempfile.mkdtemp(prefix="mm-corpus-")
+    try:
+        path = os.path.join(tmp, "docs.jsonl")
+        with open(path, "w", encoding="utf-8") as f:
+            for i, text in enumerate([ARTICLE, "Talks in Moscow and Geneva.", "Snow in Moscow."]):
+                f.write(json.dumps({"id": f"d{i}", "date": f"2016-12-0{i + 1}", "text": text}) + "\n")
+            f.write("not json\n")
+        driver.find_element(By.ID, "mm-file").send_keys(path)
+        try:
+            wait_for(driver, "return !document.getElementById('mm-corpus').hidden && "
+                     "document.querySelector('path.mm-marker[data-name=\"Moscow\"]')", 60, "the corpus map")
+        except Failed as e:
+            res.check(f"{label}: an opened .jsonl is mapped as a corpus", False, str(e))
+            return
+        status = driver.execute_script("return document.getElementById('mm-status').innerText")
+        res.check(f"{label}: an opened .jsonl is mapped as a corpus", "3 documents" in status, status)
+        res.check(f"{label}: the bad line is reported", "1 bad line" in status and ":4" in status, status)
+        moscow = driver.execute_script(
+            "var li = document.querySelector('#mm-place-list .mm-place[data-name=\"Moscow\"] .mm-place-n');"
+            "return li ? li.textContent : null")
+        res.check(f"{label}: Moscow counted in its 3 documents", moscow == "3", repr(moscow))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check_corpus(driver, res, path, label, expect_docs):
+    """A corpus map (`map --jsonl docs.jsonl --html`): its size, load time,
+    markers sized by documents, a popup listing documents, and the document and
+    date filters changing what is shown."""
+    from selenium.webdriver.common.by import By
+    size = os.path.getsize(path)
+    print(f"[{label}] {path} ({size / 1e6:.2f} MB)")
+    started = time.time()
+    driver.get("file://" + urllib.parse.quote(os.path.abspath(path)))
+    wait_for(driver, "return document.body && document.body.getAttribute('data-mm-ready') === '1'",
+             60, "the corpus page to render")
+    load_s = time.time() - started
+    nav = driver.execute_script(
+        "var t = performance.timing; return t.domContentLoadedEventEnd - t.navigationStart")
+    print(f"  corpus page: {size} bytes, ready after {load_s:.2f} s (DOMContentLoaded {nav} ms)")
+    n = int(driver.execute_script("return Number(document.body.getAttribute('data-mm-places'))"))
+    res.check(f"{label}: places drawn", n >= 10, f"{n} places")
+    res.check(f"{label}: corpus filters shown",
+              driver.execute_script("return !document.getElementById('mm-corpus').hidden"))
+    total = driver.execute_script("return document.getElementById('mm-doc-count').textContent")
+    res.check(f"{label}: document count", total == str(expect_docs), repr(total))
+    top = driver.execute_script("""
+        var li = document.querySelector('#mm-place-list .mm-place');
+        return li ? [li.getAttribute('data-name'), li.querySelector('.mm-place-n').textContent,
+                     li.querySelector('.mm-place-n').title] : null;""")
+    res.check(f"{label}: the list is ranked by documents", bool(top) and top[2] == "documents" and int(top[1]) > 1,
+              repr(top))
+    # The first place's popup lists documents with a button to filter to one.
+    driver.execute_script("window.mentionmap.focus(arguments[0])", top[0])
+    text = popup_text(driver, top[0])
+    res.check(f"{label}: popup lists documents", "documents" in text.lower() and "only this document" in text, text[:200])
+    save_shot(driver, f"{label}.png")
+    btn = driver.execute_script("return document.querySelector('.leaflet-popup-content .mm-doc-only')")
+    if res.check(f"{label}: popup has a document button", btn is not None):
+        btn.click()
+        time.sleep(0.5)
+        one = driver.execute_script("return document.getElementById('mm-doc-count').textContent")
+        m = int(driver.execute_script("return Number(document.body.getAttribute('data-mm-places'))"))
+        res.check(f"{label}: 'only this document' filters to one document", one.startswith("1 of"), one)
+        res.check(f"{label}: ...and shows fewer places", 0 < m < n, f"{m} of {n}")
+    # Date filter: a window of the corpus's dates shows fewer documents.
+    dated = driver.execute_script("return !document.getElementById('mm-dates').hidden")
+    res.check(f"{label}: date filter shown for dated documents", dated)
+    if dated:
+        driver.execute_script("""
+            document.getElementById('mm-doc-filter').value = '';
+            var f = document.getElementById('mm-date-from'), t = document.getElementById('mm-date-to');
+            f.value = f.min; t.value = f.min;
+            t.dispatchEvent(new Event('change'));""")
+        time.sleep(0.5)
+        cnt = driver.execute_script("return document.getElementById('mm-doc-count').textContent")
+        m = int(driver.execute_script("return Number(document.body.getAttribute('data-mm-places'))"))
+        parts = cnt.split(" of ")
+        res.check(f"{label}: a one-day window keeps that day's documents",
+                  len(parts) == 2 and 0 < int(parts[0]) < int(parts[1]) and 0 < m <= n, f"{cnt}, {m} places")
+        save_shot(driver, f"{label}-one-day.png")
+    errs = console_errors(driver)
+    res.check(f"{label}: no errors in the console", not errs, repr(errs[:5]))
+    return size, load_s
+
+
 def save_shot(driver, name):
     os.makedirs(OUT, exist_ok=True)
     path = os.path.join(OUT, name)
@@ -445,6 +606,8 @@ def main():
     ap.add_argument("--file", help="a self-contained HTML file with embedded data")
     ap.add_argument("--error-text", help="with --url: a text for which api/map answers a JSON error")
     ap.add_argument("--article", help="with --url: a text file to paste and map (default: a short excerpt)")
+    ap.add_argument("--corpus", help="a corpus map (map --jsonl X --html PATH) to check; repeatable as "
+                    "PATH:DOCS (the expected document count)", action="append", default=[])
     args = ap.parse_args()
 
     os.makedirs(OUT, exist_ok=True)
@@ -466,6 +629,7 @@ def main():
                             article = f.read()
                     check_api(driver, res, args.url, "url", "map-served.png", args.error_text, local_files=True,
                               article=article)
+                    check_corpus_upload(driver, res, args.url, "url-corpus")
             if args.file:
                 path = os.path.abspath(args.file)
                 if not os.path.exists(path):
@@ -482,8 +646,12 @@ def main():
             with stub_server(sc) as base:
                 check_embedded(driver, res, base + "sample.html", "embedded/http", False, "map.png")
                 check_api(driver, res, base, "api", "map-api.png", ERROR_TEXT, local_files=True)
+                check_hostile(driver, res, base, "hostile")
             check_embedded(driver, res, "file://" + urllib.parse.quote(sc), "embedded/file", True,
                            "map-file.png")
+        for i, spec in enumerate(args.corpus):
+            path, _, docs = spec.rpartition(":")
+            check_corpus(driver, res, path, f"corpus{i + 1}", int(docs))
     except Failed as e:
         res.failed.append(str(e))
         print(f"  FAIL  {e}")
