@@ -14,7 +14,7 @@
 //! read back (its central directory and its text member's first line) before the
 //! build starts. They are deleted after a successful build unless kept.
 
-mod resumable;
+pub mod resumable;
 
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
