@@ -192,7 +192,7 @@ impl Fetcher {
 }
 
 /// One line about a failed request.
-fn describe(e: &reqwest::Error, options: &FetchOptions) -> String {
+pub(crate) fn describe(e: &reqwest::Error, options: &FetchOptions) -> String {
     let mut chain = e.to_string();
     let mut src = std::error::Error::source(e);
     while let Some(s) = src {

@@ -7,7 +7,7 @@ use std::time::Instant;
 use clap::{Args, Subcommand};
 use mentionmap::gazetteer::builder::{BuildMeta, Filters, GazetteerBuilder};
 use mentionmap::gazetteer::geonames_dump::{class_of_kind, Lines};
-use mentionmap::gazetteer::{index_file, user_places};
+use mentionmap::gazetteer::{self, download, index_file, user_places};
 use mentionmap::{Error, Place};
 
 #[derive(Debug, Args)]
@@ -29,9 +29,54 @@ and alternate names only.\n\nExamples:\n  mentionmap gazetteer build --geonames 
 mentionmap gazetteer build --csv my-places.csv -o mine.gaz\n  mentionmap --gazetteer default+sy.gaz map article.txt"
     )]
     Build(Box<BuildArgs>),
+    /// Download GeoNames dumps (some countries or all) and build the index `map` then uses.
+    #[command(after_help = DOWNLOAD_HELP)]
+    Download(DownloadArgs),
     /// Show what a gazetteer holds: counts by feature class and country, sources, build date, attribution.
-    #[command(after_help = "Example:\n  mentionmap gazetteer info geonames.gaz")]
+    #[command(
+        after_help = "Without FILE it describes the gazetteer `map` uses: the downloaded one when present, else the bundled one.\n\nExamples:\n  mentionmap gazetteer info geonames.gaz\n  mentionmap gazetteer info"
+    )]
     Info(InfoArgs),
+}
+
+const DOWNLOAD_HELP: &str = "Fetches XX.zip and alternatenames/XX.zip per country (allCountries.zip and \
+alternateNamesV2.zip with --all), admin1CodesASCII.txt and countryInfo.txt, merges them with the bundled gazetteer \
+and writes the index to the cache directory ($MENTIONMAP_CACHE_DIR, else $XDG_CACHE_HOME/mentionmap, else \
+~/.cache/mentionmap) as geonames.gaz. From then on `map`, `resolve`, `near`, `serve` and `eval` use it instead of \
+the bundled gazetteer; --bundled-gazetteer ignores it, `gazetteer info` shows which is in use, deleting the file \
+undoes it. An interrupted download resumes when the command runs again. A mirror file other than a country dump \
+that is missing is a warning.
+
+Examples:
+  mentionmap gazetteer download --countries SY,IQ
+  mentionmap gazetteer download --all              # about 0.4 GB download, 11 GB of memory to build
+  mentionmap gazetteer download --countries SY --mirror /data/geonames/export/dump -o sy.gaz
+  mentionmap --bundled-gazetteer map article.txt   # ignore the downloaded index";
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("scope").required(true).args(["countries", "all"])))]
+pub struct DownloadArgs {
+    /// Countries to fetch: ISO codes, comma-separated (SY,IQ).
+    #[arg(long, value_name = "CODES")]
+    pub countries: Option<String>,
+    /// Fetch all of GeoNames (allCountries.zip, alternateNamesV2.zip).
+    #[arg(long)]
+    pub all: bool,
+    /// A copy laid out like GeoNames' export/dump/ directory: an http(s):// URL or a local directory.
+    #[arg(long, value_name = "URL|DIR", default_value = download::DEFAULT_MIRROR)]
+    pub mirror: String,
+    /// Do not merge the bundled gazetteer in: the index holds the downloaded places only.
+    #[arg(long)]
+    pub no_bundled: bool,
+    /// Write the index here instead of the cache directory (`map` then needs --gazetteer PATH).
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Keep the downloaded dumps in the cache directory's downloads/ (a later run reuses them).
+    #[arg(long)]
+    pub keep_downloads: bool,
+    /// Fetch again files kept by --keep-downloads.
+    #[arg(long)]
+    pub refresh: bool,
 }
 
 #[derive(Debug, Args)]
@@ -85,8 +130,8 @@ pub struct BuildArgs {
 
 #[derive(Debug, Args)]
 pub struct InfoArgs {
-    /// A gazetteer index (.gaz) or TSV.
-    pub file: PathBuf,
+    /// A gazetteer index (.gaz) or TSV; without it, the one `map` uses.
+    pub file: Option<PathBuf>,
     /// Show every country instead of the 20 largest.
     #[arg(long)]
     pub all: bool,
@@ -95,11 +140,67 @@ pub struct InfoArgs {
     pub json: bool,
 }
 
-pub fn run(args: &GazetteerArgs) -> Result<i32, Error> {
+/// Runs a `gazetteer` subcommand; `in_use` is the gazetteer the other commands would
+/// load (`None` for the bundled one), which `info` describes when given no file.
+pub fn run(args: &GazetteerArgs, in_use: Option<PathBuf>) -> Result<i32, Error> {
     match &args.command {
         GazetteerCommand::Build(a) => build(a),
-        GazetteerCommand::Info(a) => info(a),
+        GazetteerCommand::Download(a) => download_command(a),
+        GazetteerCommand::Info(a) => info(a, in_use),
     }
+}
+
+fn download_command(a: &DownloadArgs) -> Result<i32, Error> {
+    let start = Instant::now();
+    let scope = match &a.countries {
+        Some(codes) => download::Scope::countries(codes)?,
+        None => download::Scope::All,
+    };
+    let mirror = download::Mirror::parse(&a.mirror)?;
+    let cache = gazetteer::cache_dir();
+    let (work_dir, output) = match (&cache, &a.output) {
+        (Some(c), Some(o)) => (c.clone(), o.clone()),
+        (Some(c), None) => (c.clone(), c.join(gazetteer::DOWNLOADED_INDEX)),
+        (None, Some(o)) => (
+            o.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            o.clone(),
+        ),
+        (None, None) => {
+            return Err(usage(
+                "-o",
+                "no cache directory (HOME, XDG_CACHE_HOME and MENTIONMAP_CACHE_DIR are unset): give -o PATH"
+                    .into(),
+            ))
+        }
+    };
+    let options = download::DownloadOptions::new(scope, work_dir)
+        .mirror(mirror)
+        .bundled(!a.no_bundled)
+        .keep_downloads(a.keep_downloads)
+        .refresh(a.refresh);
+    let report = download::download_and_build(&options, &output, &mut |line| {
+        eprintln!("mentionmap: {line}")
+    })?;
+    if let Some(s) = report.index {
+        eprintln!(
+            "mentionmap: wrote {}: {} places, {} names, {:.1} MB; fetched {:.1} MB in {:.1} s, built in {:.1} s, {:.1} s in all (peak RSS {})",
+            output.display(),
+            s.places,
+            s.names,
+            s.bytes as f64 / 1e6,
+            report.downloaded_bytes as f64 / 1e6,
+            report.fetch_seconds,
+            report.build_seconds,
+            start.elapsed().as_secs_f64(),
+            peak_rss().map_or("unknown".into(), |b| format!("{:.0} MB", b as f64 / 1e6))
+        );
+    }
+    if a.output.is_none() {
+        eprintln!(
+            "mentionmap: `map` now uses this index; --bundled-gazetteer ignores it, `gazetteer info` shows which is in use"
+        );
+    }
+    Ok(0)
 }
 
 fn usage(flag: &str, message: String) -> Error {
@@ -287,6 +388,31 @@ struct Summary {
     postings: usize,
 }
 
+/// The bundled gazetteer described like a TSV file.
+fn bundled_summary() -> Result<Summary, Error> {
+    let mut b = GazetteerBuilder::default();
+    b.add_bundled()?;
+    tsv_summary(b, 0)
+}
+
+fn tsv_summary(b: GazetteerBuilder, bytes: u64) -> Result<Summary, Error> {
+    let built = b.finish();
+    let (offsets, postings) = built.name_counts();
+    let classes = built.places.iter().map(|p| class_of_kind(p.kind)).collect();
+    Ok(Summary {
+        format: "mentionmap TSV".into(),
+        bytes,
+        meta: BuildMeta {
+            built_at: String::new(),
+            ..built.meta
+        },
+        names: offsets,
+        postings,
+        places: built.places,
+        classes,
+    })
+}
+
 fn load_summary(path: &Path) -> Result<Summary, Error> {
     let mut magic = [0u8; 6];
     let n = std::fs::File::open(path)
@@ -309,26 +435,27 @@ fn load_summary(path: &Path) -> Result<Summary, Error> {
     }
     let mut b = GazetteerBuilder::default();
     b.add_tsv(Lines::open(path)?)?;
-    let built = b.finish();
-    let (offsets, postings) = built.name_counts();
     let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    let classes = built.places.iter().map(|p| class_of_kind(p.kind)).collect();
-    Ok(Summary {
-        format: "mentionmap TSV".into(),
-        bytes,
-        meta: BuildMeta {
-            built_at: String::new(),
-            ..built.meta
-        },
-        names: offsets,
-        postings,
-        places: built.places,
-        classes,
-    })
+    tsv_summary(b, bytes)
 }
 
-fn info(a: &InfoArgs) -> Result<i32, Error> {
-    let s = load_summary(&a.file)?;
+fn info(a: &InfoArgs, in_use: Option<PathBuf>) -> Result<i32, Error> {
+    let (file, s, role) = match (&a.file, in_use) {
+        (Some(f), _) => (f.display().to_string(), load_summary(f)?, None),
+        (None, Some(f)) => {
+            let role = if gazetteer::downloaded_index().as_ref() == Some(&f) {
+                "in use: the downloaded index (`gazetteer download`; --bundled-gazetteer ignores it)"
+            } else {
+                "in use: given by --gazetteer"
+            };
+            (f.display().to_string(), load_summary(&f)?, Some(role))
+        }
+        (None, None) => (
+            "bundled default gazetteer".to_string(),
+            bundled_summary()?,
+            Some("in use: the bundled default (no downloaded index in the cache directory)"),
+        ),
+    };
     let mut by_class: BTreeMap<u8, u64> = BTreeMap::new();
     let mut by_kind: BTreeMap<String, u64> = BTreeMap::new();
     let mut by_country: BTreeMap<&str, u64> = BTreeMap::new();
@@ -350,7 +477,8 @@ fn info(a: &InfoArgs) -> Result<i32, Error> {
     };
     if a.json {
         let v = serde_json::json!({
-            "file": a.file.display().to_string(),
+            "file": file,
+            "in_use": role,
             "format": s.format,
             "bytes": s.bytes,
             "places": s.places.len(),
@@ -367,7 +495,10 @@ fn info(a: &InfoArgs) -> Result<i32, Error> {
         );
         return Ok(0);
     }
-    println!("file        {}", a.file.display());
+    println!("file        {file}");
+    if let Some(role) = role {
+        println!("            {role}");
+    }
     println!("format      {} ({:.1} MB)", s.format, s.bytes as f64 / 1e6);
     if !s.meta.built_at.is_empty() {
         println!("built       {} by {}", s.meta.built_at, s.meta.built_by);

@@ -34,6 +34,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub gazetteer: Option<PathBuf>,
 
+    /// Use the bundled gazetteer even when `gazetteer download` has put an index in the cache directory.
+    #[arg(long, global = true, conflicts_with = "gazetteer")]
+    pub bundled_gazetteer: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -233,7 +237,18 @@ pub struct NearArgs {
     pub json: bool,
 }
 
-/// Loads the gazetteer the flags name.
+/// The gazetteer file the flags select: `--gazetteer`, else the index `gazetteer
+/// download` wrote to the cache directory (unless `--bundled-gazetteer`), else `None`
+/// for the bundled default.
+fn gazetteer_in_use(cli: &Cli) -> Option<PathBuf> {
+    match &cli.gazetteer {
+        Some(p) => Some(p.clone()),
+        None if cli.bundled_gazetteer => None,
+        None => mentionmap::gazetteer::downloaded_index(),
+    }
+}
+
+/// Loads the gazetteer the flags select.
 fn load_gazetteer(path: &Option<PathBuf>) -> Result<Arc<Gazetteer>, Error> {
     Ok(Arc::new(match path {
         Some(p) => Gazetteer::open(p)?,
@@ -244,12 +259,12 @@ fn load_gazetteer(path: &Option<PathBuf>) -> Result<Arc<Gazetteer>, Error> {
 /// Runs the parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32, Error> {
     if let Command::Gazetteer(args) = &cli.command {
-        return gazetteer::run(args);
+        return gazetteer::run(args, gazetteer_in_use(&cli));
     }
     if let Command::Serve(args) = &cli.command {
         check_addr(&args.addr)?;
     }
-    let gazetteer = load_gazetteer(&cli.gazetteer)?;
+    let gazetteer = load_gazetteer(&gazetteer_in_use(&cli))?;
     match cli.command {
         Command::Map(args) => map(gazetteer, args),
         Command::Resolve(args) => resolve(&gazetteer, args),

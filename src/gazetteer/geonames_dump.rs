@@ -102,7 +102,11 @@ impl<'a> Lines<'a> {
         let reader: Box<dyn BufRead> = if n >= 2 && magic[..2] == [0x1f, 0x8b] {
             Box::new(BufReader::with_capacity(1 << 20, MultiGzDecoder::new(file)))
         } else if n == 4 && magic == *b"PK\x03\x04" {
-            zip_member(file, &source)?
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default();
+            zip_member(file, &source, &stem)?
         } else {
             Box::new(BufReader::with_capacity(1 << 20, file))
         };
@@ -178,9 +182,11 @@ pub fn corrupt(source: &str, line: usize, message: String) -> Error {
     }
 }
 
-/// A streaming reader of the first `.txt` member of a zip archive (stored or deflated),
-/// located through the central directory (zip64 offsets included).
-fn zip_member(mut file: File, source: &str) -> Result<Box<dyn BufRead>, Error> {
+/// A streaming reader of a zip archive's `.txt` member (stored or deflated), located
+/// through the central directory (zip64 offsets included): the one named after the
+/// archive (`alternateNamesV2.txt` in `alternateNamesV2.zip`, which also holds
+/// `iso-languagecodes.txt`), else the first that is not a readme.
+fn zip_member(mut file: File, source: &str, stem: &str) -> Result<Box<dyn BufRead>, Error> {
     let bad = |m: &str| corrupt(source, 0, format!("zip archive: {m}"));
     let io = |e: std::io::Error| corrupt(source, 0, format!("zip archive: {e}"));
     let len = file.seek(SeekFrom::End(0)).map_err(io)?;
@@ -221,30 +227,54 @@ fn zip_member(mut file: File, source: &str) -> Result<Box<dyn BufRead>, Error> {
         let name_len = u16_at(&cd, i + 28) as usize;
         let extra_len = u16_at(&cd, i + 30) as usize;
         let comment_len = u16_at(&cd, i + 32) as usize;
+        let mut compressed = u32_at(&cd, i + 20);
+        let uncompressed = u32_at(&cd, i + 24);
         let mut offset = u32_at(&cd, i + 42);
         if i + 46 + name_len + extra_len > cd.len() {
             return Err(bad("central directory entry out of range"));
         }
         let name = String::from_utf8_lossy(&cd[i + 46..i + 46 + name_len]).to_string();
-        if offset == 0xFFFF_FFFF {
-            // zip64 extra field: the offset is the last of the 64-bit values present.
+        if offset == 0xFFFF_FFFF || compressed == 0xFFFF_FFFF {
+            // zip64 extra field: 64-bit values for exactly the fields saturated above,
+            // in the order uncompressed size, compressed size, offset.
             let extra = &cd[i + 46 + name_len..i + 46 + name_len + extra_len];
             let mut j = 0;
             while j + 4 <= extra.len() {
                 let (id, size) = (u16_at(extra, j), u16_at(extra, j + 2) as usize);
-                if id == 1 && size >= 8 && j + 4 + size <= extra.len() {
-                    offset = u64_at(extra, j + 4 + size - 8);
+                if id == 1 && j + 4 + size <= extra.len() {
+                    let mut k = j + 4;
+                    let mut next = |present: bool| -> Option<u64> {
+                        if !present || k + 8 > j + 4 + size {
+                            return None;
+                        }
+                        k += 8;
+                        Some(u64_at(extra, k - 8))
+                    };
+                    next(uncompressed == 0xFFFF_FFFF);
+                    if let Some(c) = next(compressed == 0xFFFF_FFFF) {
+                        compressed = c;
+                    }
+                    if let Some(o) = next(offset == 0xFFFF_FFFF) {
+                        offset = o;
+                    }
                 }
                 j += 4 + size;
             }
         }
         let lower = name.to_ascii_lowercase();
-        if lower.ends_with(".txt") && !lower.contains("readme") && chosen.is_none() {
-            chosen = Some((method, offset, name));
+        let base = lower.rsplit('/').next().unwrap_or(&lower);
+        let named_after_archive = base.strip_suffix(".txt") == Some(stem);
+        if named_after_archive
+            || (lower.ends_with(".txt") && !lower.contains("readme") && chosen.is_none())
+        {
+            chosen = Some((method, offset, compressed, name));
+            if named_after_archive {
+                break;
+            }
         }
         i += 46 + name_len + extra_len + comment_len;
     }
-    let (method, offset, _name) = chosen.ok_or_else(|| bad("no .txt member"))?;
+    let (method, offset, compressed, _name) = chosen.ok_or_else(|| bad("no .txt member"))?;
     file.seek(SeekFrom::Start(offset)).map_err(io)?;
     let mut local = [0u8; 30];
     file.read_exact(&mut local).map_err(io)?;
@@ -254,7 +284,8 @@ fn zip_member(mut file: File, source: &str) -> Result<Box<dyn BufRead>, Error> {
     let skip = u16_at(&local, 26) + u16_at(&local, 28);
     file.seek(SeekFrom::Current(skip as i64)).map_err(io)?;
     Ok(match method {
-        0 => Box::new(BufReader::with_capacity(1 << 20, file)),
+        // A stored member ends where its size says, not at the end of the file.
+        0 => Box::new(BufReader::with_capacity(1 << 20, file.take(compressed))),
         8 => Box::new(BufReader::with_capacity(
             1 << 20,
             DeflateDecoder::new(BufReader::new(file)),

@@ -9,6 +9,7 @@
 
 pub mod builder;
 mod bytes;
+pub mod download;
 pub mod geonames_dump;
 pub mod index_file;
 mod load;
@@ -179,23 +180,49 @@ static BUNDLED: &[u8] = include_bytes!(concat!(
     "/gazetteer/default.tsv.gz"
 ));
 
+/// The user's mentionmap cache directory: `$MENTIONMAP_CACHE_DIR`, else
+/// `$XDG_CACHE_HOME/mentionmap`, else `~/.cache/mentionmap`; `None` when none of these
+/// is set. Holds the bundled gazetteer's index and what `gazetteer download` builds.
+pub fn cache_dir() -> Option<std::path::PathBuf> {
+    use std::env::var_os;
+    let nonempty = |v: std::ffi::OsString| (!v.is_empty()).then_some(v);
+    var_os("MENTIONMAP_CACHE_DIR")
+        .and_then(nonempty)
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            var_os("XDG_CACHE_HOME")
+                .and_then(nonempty)
+                .map(|d| std::path::PathBuf::from(d).join("mentionmap"))
+        })
+        .or_else(|| {
+            var_os("HOME")
+                .and_then(nonempty)
+                .map(|h| std::path::PathBuf::from(h).join(".cache/mentionmap"))
+        })
+}
+
+/// File name of the index `mentionmap gazetteer download` writes into the cache
+/// directory, which the command line then uses instead of the bundled gazetteer.
+pub const DOWNLOADED_INDEX: &str = "geonames.gaz";
+
+/// Where `gazetteer download` puts its index by default (it may not exist yet).
+pub fn downloaded_index_path() -> Option<std::path::PathBuf> {
+    cache_dir().map(|d| d.join(DOWNLOADED_INDEX))
+}
+
+/// The downloaded index when one is present in the cache directory.
+pub fn downloaded_index() -> Option<std::path::PathBuf> {
+    downloaded_index_path().filter(|p| p.is_file())
+}
+
 /// Where the bundled gazetteer's index is cached, or `None` when caching is off or
 /// no cache directory can be found.
 fn bundled_cache_path() -> Option<std::path::PathBuf> {
-    use std::env::var_os;
-    if var_os("MENTIONMAP_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0") {
+    if std::env::var_os("MENTIONMAP_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0") {
         return None;
     }
-    let dir = var_os("MENTIONMAP_CACHE_DIR")
-        .map(std::path::PathBuf::from)
-        .or_else(|| {
-            var_os("XDG_CACHE_HOME").map(|d| std::path::PathBuf::from(d).join("mentionmap"))
-        })
-        .or_else(|| {
-            var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cache/mentionmap"))
-        })?;
     let sum = crc32fast::hash(BUNDLED);
-    Some(dir.join(format!(
+    Some(cache_dir()?.join(format!(
         "bundled-{sum:08x}-v{}.gaz",
         index_file::FORMAT_VERSION
     )))
