@@ -6,7 +6,9 @@
 //! `admin1`, `population`, `confidence`, `method`, `uncertainty_km`, `mention_count`
 //! and `mentions` (each with code-point `start`/`end`, `byte_start`/`byte_end`, `text`,
 //! `kind` and `snippet`). The collection carries a `metadata` member with the
-//! generator, the source, the gazetteer and its attribution (GeoNames CC BY 4.0).
+//! generator, the source, the gazetteer and its attribution (GeoNames CC BY 4.0), and
+//! the text's `language` (ISO 639-1 `code`, `name`, `script`, detector `confidence`,
+//! `forced` when set with `--lang`).
 
 use std::io::Write;
 
@@ -157,7 +159,11 @@ pub fn feature_collection(
         .map(|p| feature(gazetteer, p, meta.doc.as_deref()))
         .collect();
     let mut foreign = JsonObject::new();
-    foreign.insert("metadata".into(), metadata(gazetteer, meta, layers));
+    let mut m = metadata(gazetteer, meta, layers);
+    if let (Some(obj), Some(lang)) = (m.as_object_mut(), &doc.language) {
+        obj.insert("language".into(), json!(lang));
+    }
+    foreign.insert("metadata".into(), m);
     FeatureCollection {
         bbox: None,
         features,
