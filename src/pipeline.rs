@@ -11,7 +11,7 @@ use std::sync::Arc;
 use crate::gazetteer::{Gazetteer, Layer, NameKind, PlaceKind};
 use crate::resolve::relative::{place_relative, RelativePlace};
 use crate::resolve::{ResolveOptions, Resolver, ScoredCandidate};
-use crate::spot::{Lexicon, SpotOptions, Spotter};
+use crate::spot::{Language, Lexicon, SpotOptions, Spotter};
 use crate::text::CharOffsets;
 
 /// Builds a [`Mapper`] with options.
@@ -21,6 +21,7 @@ pub struct MapperBuilder {
     resolve: ResolveOptions,
     snippet_chars: usize,
     max_mentions: Option<usize>,
+    language: Option<String>,
 }
 
 /// Mentions kept per place (and explanations per document) by default. A news
@@ -43,6 +44,7 @@ impl Default for MapperBuilder {
             resolve: ResolveOptions::default(),
             snippet_chars: 60,
             max_mentions: Some(DEFAULT_MAX_MENTIONS),
+            language: None,
         }
     }
 }
@@ -70,6 +72,16 @@ impl MapperBuilder {
     /// default [`DEFAULT_MAX_MENTIONS`]). Counts are always complete.
     pub fn max_mentions(mut self, n: Option<usize>) -> Self {
         self.max_mentions = n;
+        self
+    }
+
+    /// Treat every text as written in this language (ISO 639-1 "ar" or 639-3 "ara")
+    /// instead of detecting it. Check the code first with
+    /// [`Language::check_code`]: an unknown code is ignored (detection is used).
+    pub fn language(mut self, code: Option<&str>) -> Self {
+        self.language = code
+            .filter(|c| Language::check_code(c).is_ok())
+            .map(str::to_string);
         self
     }
 
@@ -174,6 +186,8 @@ pub struct MappedDocument {
     pub places: Vec<MappedPlace>,
     /// One explanation per gazetteer-matched mention.
     pub explanations: Vec<Explanation>,
+    /// The text's language, detected or forced; `None` when the text has no words.
+    pub language: Option<Language>,
 }
 
 impl Mapper {
@@ -221,7 +235,15 @@ impl Mapper {
 
     fn map_segment(&self, text: &str) -> MappedDocument {
         let gaz = &*self.gazetteer;
-        let spotted = Spotter::new(gaz, &self.lexicon, self.options.spot.clone()).spot(text);
+        let language = match &self.options.language {
+            Some(code) => Language::forced(code, text).ok(),
+            None => Language::detect(text),
+        };
+        let spot_options = SpotOptions {
+            language: language.as_ref().map(|l| l.code),
+            ..self.options.spot.clone()
+        };
+        let spotted = Spotter::new(gaz, &self.lexicon, spot_options).spot(text);
         let resolutions = Resolver::new(gaz, self.options.resolve.clone()).resolve(text, &spotted);
         let relatives = place_relative(gaz, text, &spotted, &resolutions);
         let chars = CharOffsets::new(text);
@@ -302,6 +324,7 @@ impl Mapper {
         MappedDocument {
             places,
             explanations,
+            language,
         }
     }
 }

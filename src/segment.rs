@@ -83,6 +83,10 @@ impl Merger {
             m.byte_start += offset;
             m.byte_end += offset;
         };
+        // The whole text's language is taken from its first segment that has words.
+        if self.doc.language.is_none() {
+            self.doc.language = segment.language;
+        }
         for mut p in segment.places {
             p.mentions.iter_mut().for_each(shift);
             let slot = match (p.place, p.method) {

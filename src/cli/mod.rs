@@ -194,6 +194,10 @@ pub struct MapArgs {
     /// Drop mentions whose best candidate scores below this (higher: fewer, surer places).
     #[arg(long, value_name = "SCORE")]
     pub min_score: Option<f64>,
+    /// The texts' language (ISO 639-1 such as ar, ru, zh, es, fr, de), instead of
+    /// detecting it per document.
+    #[arg(long, value_name = "CODE")]
+    pub lang: Option<String>,
     /// Refuse inputs larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = mentionmap::input::DEFAULT_MAX_BYTES)]
     pub max_bytes: u64,
@@ -297,7 +301,15 @@ fn check_addr(addr: &str) -> Result<(), Error> {
 
 fn map(gazetteer: Arc<Gazetteer>, args: MapArgs) -> Result<i32, Error> {
     let layers = parse_layers(&args.layers)?;
-    let mut builder = Mapper::builder().demonyms(!args.no_demonyms);
+    if let Some(code) = &args.lang {
+        mentionmap::spot::Language::check_code(code).map_err(|e| Error::BadInput {
+            source_name: "--lang".into(),
+            message: e.to_string(),
+        })?;
+    }
+    let mut builder = Mapper::builder()
+        .demonyms(!args.no_demonyms)
+        .language(args.lang.as_deref());
     if let Some(s) = args.min_score {
         builder = builder.min_score(s);
     }
@@ -570,6 +582,13 @@ fn combine(mapped: &[(String, MappedDocument)]) -> MappedDocument {
         return mapped[0].1.clone();
     }
     let mut all = MappedDocument::default();
+    // Several documents share the language only when they all have the same one.
+    if mapped
+        .iter()
+        .all(|(_, d)| d.language == mapped[0].1.language)
+    {
+        all.language = mapped[0].1.language.clone();
+    }
     for (_, d) in mapped {
         all.places.extend(d.places.iter().cloned());
         all.explanations.extend(d.explanations.iter().cloned());

@@ -374,6 +374,28 @@ impl NameIndex {
     }
 }
 
+impl NameIndex {
+    /// Every key that is a prefix of `s`, as (length in bytes, key ordinal), shortest
+    /// first: one walk of the automaton. The spotter uses it for scripts written
+    /// without spaces, where a name may start and end anywhere inside a token.
+    pub fn key_prefixes(&self, s: &str) -> Vec<(usize, u64)> {
+        let fst: &Fst<FstBytes> = self.map.as_fst();
+        let mut node: Node = fst.root();
+        let mut out = Output::zero();
+        let mut found = Vec::new();
+        for (i, &b) in s.as_bytes().iter().enumerate() {
+            match step(fst, node, out, b) {
+                Some((n, o)) => (node, out) = (n, o),
+                None => break,
+            }
+            if node.is_final() {
+                found.push((i + 1, out.cat(node.final_output()).value()));
+            }
+        }
+        found
+    }
+}
+
 fn step<'f>(
     fst: &'f Fst<FstBytes>,
     node: Node<'f>,

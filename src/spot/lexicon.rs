@@ -463,6 +463,7 @@ pub struct Lexicon {
     place_nouns: HashSet<String>,
     organisation_heads: HashSet<String>,
     connectors: HashSet<String>,
+    tables: super::tables::Tables,
 }
 
 impl Default for Lexicon {
@@ -492,7 +493,13 @@ impl Lexicon {
             place_nouns: set(PLACE_NOUNS),
             organisation_heads: set(ORGANISATION_HEADS),
             connectors: set(NAME_CONNECTORS),
+            tables: super::tables::Tables::new(),
         }
+    }
+
+    /// The per-language tables for text beyond English.
+    pub fn tables(&self) -> &super::tables::Tables {
+        &self.tables
     }
 
     /// Is this folded word a given name ("john", "vladimir")?

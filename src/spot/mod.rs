@@ -17,18 +17,34 @@
 //! Capitalised words that no gazetteer holds but that a place noun follows ("the
 //! Handarat area") are reported as [`UnknownName`]s for relative placement.
 
+mod foreign;
+pub mod language;
 pub mod lexicon;
+pub mod morphology;
+pub mod normalise;
+pub mod script;
+pub mod tables;
+pub mod unspaced;
 
 use std::collections::HashSet;
 use std::ops::Range;
 
+pub use language::{Language, UnknownLanguage};
 pub use lexicon::Lexicon;
+pub use tables::{LangTables, Tables};
+
+use script::{script_of_word, Script};
 
 use crate::gazetteer::{Gazetteer, NameKind, PlaceKind, Posting};
 use crate::text::{is_all_caps, is_capitalised, tokenize, Token};
 
 /// The longest name, in tokens, the spotter tries ("Bosnia and Herzegovina" is 3).
-const MAX_NAME_TOKENS: usize = 8;
+pub(crate) const MAX_NAME_TOKENS: usize = 8;
+
+/// A name found through a generated form ("Москве" as "москва", "Deutschlands" as
+/// "deutschland") must be able to mean a region, a country or a town at least this big:
+/// generated forms reach villages by accident far more often than written names do.
+const MIN_INFLECTED_POPULATION: u64 = 10_000;
 
 /// A span of text that names a place in the gazetteer.
 #[derive(Debug, Clone, PartialEq)]
@@ -116,11 +132,17 @@ impl Spotted {
 pub struct SpotOptions {
     /// Report demonyms and adjectives ("Syrian") as mentions of their country.
     pub demonyms: bool,
+    /// The text's language (ISO 639-1), which picks the per-language word tables;
+    /// `None` or "en" for the English path.
+    pub language: Option<&'static str>,
 }
 
 impl Default for SpotOptions {
     fn default() -> Self {
-        SpotOptions { demonyms: true }
+        SpotOptions {
+            demonyms: true,
+            language: None,
+        }
     }
 }
 
@@ -144,9 +166,26 @@ impl<'a> Spotter<'a> {
 
     /// Spots the mentions in `text`.
     pub fn spot(&self, text: &str) -> Spotted {
-        let tokens = tokenize(text);
+        let lang = self.foreign_language();
+        let foreign = lang.is_some() || script::needs_script_handling(text);
+        let (tokens, inflected) = if foreign {
+            let n = normalise::normalise(
+                self.gazetteer,
+                self.lexicon.tables(),
+                text,
+                tokenize(text),
+                lang,
+            );
+            (n.tokens, n.inflected)
+        } else {
+            (tokenize(text), Vec::new())
+        };
         let starts = sentence_starts(text, &tokens);
-        let (persons, surnames, speakers) = self.find_persons(text, &tokens, &starts);
+        let (mut persons, surnames, speakers) = self.find_persons(text, &tokens, &starts);
+        if foreign {
+            persons.extend(self.arabic_persons(text, &tokens));
+            persons.sort_by_key(|r| r.start);
+        }
         let mut in_person = vec![false; tokens.len()];
         for r in &persons {
             in_person[r.clone()].iter_mut().for_each(|b| *b = true);
@@ -160,14 +199,23 @@ impl<'a> Spotter<'a> {
                 i += 1;
                 continue;
             }
-            match self.best_match_at(
-                text,
-                &tokens,
-                i,
-                &in_person,
-                (&surnames, &speakers),
-                &starts,
-            ) {
+            let found = self
+                .best_match_at(
+                    text,
+                    &tokens,
+                    i,
+                    &in_person,
+                    (&surnames, &speakers),
+                    &starts,
+                )
+                .and_then(|m| {
+                    if foreign {
+                        self.accept_foreign(text, &tokens, &inflected, m)
+                    } else {
+                        Some(m)
+                    }
+                });
+            match found {
                 Some(m) => {
                     covered[m.tokens.clone()].iter_mut().for_each(|b| *b = true);
                     i = m.tokens.end;
@@ -310,7 +358,8 @@ impl<'a> Spotter<'a> {
             let inner = t != range.start && t != last;
             let name_word = is_capitalised(surface)
                 || (inner && self.lexicon.is_connector(&tok.folded))
-                || tok.folded.chars().all(|c| c.is_ascii_digit());
+                || tok.folded.chars().all(|c| c.is_ascii_digit())
+                || (t != range.start && self.foreign_lower_case_ok(surface, &tok.folded, inner));
             if !name_word {
                 return false;
             }
@@ -346,14 +395,14 @@ impl<'a> Spotter<'a> {
             // name that has a word after it.
             let mut begin = None;
             for t in run.clone() {
-                if self.lexicon.is_title(&tokens[t].folded) && t + 1 < run.end {
+                if self.is_title(text, &tokens[t]) && t + 1 < run.end {
                     begin = Some(t + 1);
                 }
             }
             if begin.is_none() {
                 begin = run.clone().find(|&t| {
                     t + 1 < run.end
-                        && self.lexicon.is_given_name(&tokens[t].folded)
+                        && self.is_given_name(text, &tokens[t])
                         && !self.opens_place_name(tokens, t)
                 });
             }
@@ -521,12 +570,12 @@ fn capitalised_runs(text: &str, tokens: &[Token], starts: &[bool]) -> Vec<Range<
     let mut runs = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
-        if !is_capitalised(tokens[i].surface(text)) {
+        if !is_run_word(tokens[i].surface(text)) {
             i += 1;
             continue;
         }
         let mut j = i + 1;
-        while j < tokens.len() && is_capitalised(tokens[j].surface(text)) && !starts[j] {
+        while j < tokens.len() && is_run_word(tokens[j].surface(text)) && !starts[j] {
             let gap = &text[tokens[j - 1].end..tokens[j].start];
             let initial = tokens[j - 1].surface(text).chars().count() == 1 && gap == ". ";
             if gap != " " && !initial {
@@ -538,6 +587,13 @@ fn capitalised_runs(text: &str, tokens: &[Token], starts: &[bool]) -> Vec<Range<
         i = j;
     }
     runs
+}
+
+/// A capitalised word that can join a run of name words. Scripts without capitals
+/// (Arabic, Chinese) count as capitalised for a name's shape, but a run of them is
+/// just running text, not a name.
+fn is_run_word(surface: &str) -> bool {
+    is_capitalised(surface) && !matches!(script_of_word(surface), Script::Arabic | Script::Unspaced)
 }
 
 /// Which tokens open a sentence: the first token, and any token after end punctuation
@@ -646,8 +702,15 @@ mod tests {
     fn demonyms_can_be_switched_off() {
         let g = from_tsv(GAZ);
         let lex = Lexicon::new();
-        let s = Spotter::new(&g, &lex, SpotOptions { demonyms: false })
-            .spot("Syrian and American forces in Syria");
+        let s = Spotter::new(
+            &g,
+            &lex,
+            SpotOptions {
+                demonyms: false,
+                ..Default::default()
+            },
+        )
+        .spot("Syrian and American forces in Syria");
         assert_eq!(surfaces(&s), ["Syria"]);
     }
 

@@ -1,0 +1,176 @@
+//! The spotter's checks for text beyond English, from the per-language tables
+//! ([`super::tables`]): titles and given names in the person guard, lower-case words
+//! inside names, organisation words before a name, one-character names in scripts
+//! without capitals, and the stricter candidate test for names found through a
+//! generated form. The table is picked by the token's script (Cyrillic → Russian,
+//! Arabic → Arabic) or else by the document's language; English text never reaches
+//! these checks, so its path is unchanged.
+
+use std::ops::Range;
+
+use crate::gazetteer::PlaceKind;
+use crate::text::{is_capitalised, Token};
+
+use super::script::{script_of_word, Script};
+use super::tables::LangTables;
+use super::{Mention, Spotter, MIN_INFLECTED_POPULATION};
+
+/// Words a person's name runs to after an Arabic title or given name ("بشار الأسد").
+const ARABIC_NAME_WORDS: usize = 2;
+
+impl Spotter<'_> {
+    /// The document's language when it is not English.
+    pub(super) fn foreign_language(&self) -> Option<&'static str> {
+        self.options.language.filter(|&l| l != "en")
+    }
+
+    /// The tables for a word: by its script, else by the document's language.
+    fn tables_for(&self, surface: &str) -> &LangTables {
+        let tables = self.lexicon.tables();
+        match script_of_word(surface) {
+            Script::Cyrillic => tables.get("ru"),
+            Script::Arabic => tables.get("ar"),
+            Script::Unspaced => tables.get("zh"),
+            _ => tables.get(self.foreign_language().unwrap_or("en")),
+        }
+    }
+
+    /// A title before a person's name, in English or the word's language.
+    pub(super) fn is_title(&self, text: &str, tok: &Token) -> bool {
+        self.lexicon.is_title(&tok.folded)
+            || self
+                .tables_for(tok.surface(text))
+                .titles
+                .contains(&tok.folded)
+    }
+
+    /// A given name, in English or the word's language.
+    pub(super) fn is_given_name(&self, text: &str, tok: &Token) -> bool {
+        self.lexicon.is_given_name(&tok.folded)
+            || self
+                .tables_for(tok.surface(text))
+                .given_names
+                .contains(&tok.folded)
+    }
+
+    /// May a lower-case word stand at this place in a name? Inside a name, the
+    /// language's connectors may ("Frankfurt am Main", "Ростов-на-Дону"); in French and
+    /// Spanish any later word may, as adjectives in names are lower case there
+    /// ("République dominicaine", "Arabia saudí").
+    pub(super) fn foreign_lower_case_ok(&self, surface: &str, folded: &str, inner: bool) -> bool {
+        let Some(lang) = self.foreign_language() else {
+            return false;
+        };
+        (inner && self.tables_for(surface).connectors.contains(folded))
+            || matches!(lang, "fr" | "es")
+    }
+
+    /// The checks a non-English mention must pass besides the English ones; may drop
+    /// candidates. `None` rejects the mention.
+    pub(super) fn accept_foreign(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        inflected: &[bool],
+        mut m: Mention,
+    ) -> Option<Mention> {
+        let first = &tokens[m.tokens.start];
+        let surface = first.surface(text);
+        // One letter of a script without capitals: a clitic, a particle, a word.
+        if m.tokens.len() == 1
+            && surface.chars().count() == 1
+            && !matches!(script_of_word(surface), Script::Latin | Script::Other)
+        {
+            return None;
+        }
+        if self.after_organisation_head(text, tokens, m.tokens.start) {
+            return None;
+        }
+        if m.tokens.clone().any(|t| inflected.get(t) == Some(&true)) {
+            m.candidates.retain(|p| {
+                let place = self.gazetteer.place(p.place);
+                place.kind <= PlaceKind::Admin1 || place.population >= MIN_INFLECTED_POPULATION
+            });
+            if m.candidates.is_empty() {
+                return None;
+            }
+        }
+        Some(m)
+    }
+
+    /// Is the name at token `i` part of an organisation's name, because a word such as
+    /// "Banco", "Universität" or "جامعة" stands right before it (or, in cased scripts,
+    /// one more capitalised word back: "FC Bayern München")?
+    fn after_organisation_head(&self, text: &str, tokens: &[Token], i: usize) -> bool {
+        let head_at = |j: usize| {
+            let t = &tokens[j];
+            let gap = &text[t.end..tokens[j + 1].start];
+            gap == " "
+                && self
+                    .tables_for(t.surface(text))
+                    .organisation_heads
+                    .contains(&t.folded)
+        };
+        if i >= 1 && head_at(i - 1) {
+            return true;
+        }
+        i >= 2 && {
+            let prev = tokens[i - 1].surface(text);
+            let cased = matches!(script_of_word(prev), Script::Latin | Script::Cyrillic);
+            cased
+                && is_capitalised(prev)
+                && &text[tokens[i - 1].end..tokens[i].start] == " "
+                && head_at(i - 2)
+        }
+    }
+
+    /// People in Arabic text, which has no capitals to mark a name: the words after a
+    /// title ("الرئيس بشار الأسد"), or a given name and the word after it ("عمر
+    /// البغدادي"). The name stops at a function word, a punctuation gap, or, unless it
+    /// follows a given name, at a word the gazetteer knows ("رئيس وزراء العراق": Iraq).
+    pub(super) fn arabic_persons(&self, text: &str, tokens: &[Token]) -> Vec<Range<usize>> {
+        let t = self.lexicon.tables().get("ar");
+        let names = self.gazetteer.names();
+        let arabic = |j: usize| script_of_word(tokens[j].surface(text)) == Script::Arabic;
+        let given = |j: usize| t.given_names.contains(&tokens[j].folded);
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < tokens.len() {
+            if !arabic(i) {
+                i += 1;
+                continue;
+            }
+            let start = if t.titles.contains(&tokens[i].folded) {
+                i + 1
+            } else if given(i) {
+                i
+            } else {
+                i += 1;
+                continue;
+            };
+            let mut end = start;
+            while end < tokens.len() && end < start + ARABIC_NAME_WORDS && arabic(end) {
+                let tok = &tokens[end];
+                let spaced = end == i || &text[tokens[end - 1].end..tok.start] == " ";
+                let after_given = end > start && given(end - 1);
+                let known_place = !names.get(&tok.folded).is_empty();
+                if !spaced
+                    || tok.folded.is_empty()
+                    || t.stopwords.contains(&tok.folded)
+                    || t.titles.contains(&tok.folded)
+                    || (known_place && !given(end) && !after_given)
+                {
+                    break;
+                }
+                end += 1;
+            }
+            if end > start {
+                out.push(start..end);
+                i = end;
+            } else {
+                i += 1;
+            }
+        }
+        out
+    }
+}

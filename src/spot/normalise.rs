@@ -1,0 +1,183 @@
+//! Preparing the tokens of a non-English text for the ordinary spotter: unspaced runs
+//! are cut into names ([`super::unspaced`]), and a token that starts no gazetteer name
+//! as written is tried in its dictionary forms ([`super::morphology`]): the first form
+//! that starts the longest name replaces the token's folded key, so "Москве" is looked
+//! up, resolved and grouped as "москва" while its span stays the surface word. Arabic
+//! proclitics become a token of their own with an empty key, so the name's span starts
+//! after them ("و" + "حلب").
+//!
+//! Names found this way are flagged as inflected: the spotter asks more of their
+//! candidates, because generated forms reach small places by accident more often
+//! than words written in full.
+
+use crate::gazetteer::Gazetteer;
+use crate::text::{is_capitalised, Token};
+
+use super::morphology::{arabic_forms, german_forms, russian_forms};
+use super::script::{script_of_word, Script};
+use super::tables::Tables;
+use super::unspaced;
+use super::MAX_NAME_TOKENS;
+
+/// Tokens ready for spotting, with a flag per token: its key is a generated form.
+#[derive(Debug, Default)]
+pub struct Normalised {
+    /// The tokens, with rewritten keys and split clitics.
+    pub tokens: Vec<Token>,
+    /// `inflected[i]`: token `i`'s key is not the word as written.
+    pub inflected: Vec<bool>,
+}
+
+/// Normalises `tokens` of `text` in language `lang` (ISO 639-1, if known).
+pub fn normalise(
+    gazetteer: &Gazetteer,
+    tables: &Tables,
+    text: &str,
+    tokens: Vec<Token>,
+    lang: Option<&str>,
+) -> Normalised {
+    let tokens = unspaced::segment(gazetteer, tables, text, tokens);
+    let mut out = Normalised {
+        inflected: vec![false; tokens.len()],
+        tokens,
+    };
+    let german = lang == Some("de");
+    let mut i = 0;
+    while i < out.tokens.len() {
+        if let Some(end) = longest_end(gazetteer, &out.tokens[i..]) {
+            i += end;
+            continue;
+        }
+        let surface = out.tokens[i].surface(text);
+        let step = match script_of_word(surface) {
+            Script::Cyrillic if is_capitalised(surface) => {
+                try_forms(gazetteer, text, &mut out, i, russian_forms)
+            }
+            Script::Latin if german && is_capitalised(surface) => {
+                try_forms(gazetteer, text, &mut out, i, german_forms)
+            }
+            Script::Arabic => try_proclitics(gazetteer, text, &mut out, i),
+            _ => None,
+        };
+        i += step.unwrap_or(1);
+    }
+    out
+}
+
+/// Tokens spanned by the longest gazetteer name that starts at `window[0]`.
+fn longest_end(gazetteer: &Gazetteer, window: &[Token]) -> Option<usize> {
+    gazetteer
+        .names()
+        .prefix_matches(window, 0, MAX_NAME_TOKENS)
+        .last()
+        .map(|m| m.end_token)
+}
+
+/// Tries the dictionary forms of token `i`, and of `i` (as written or in a form)
+/// with token `i + 1` in a form ("Нижнем Новгороде"). Keeps the combination that
+/// starts the longest name (the first such, in the forms' order). Returns how many
+/// tokens the name spans.
+fn try_forms(
+    gazetteer: &Gazetteer,
+    text: &str,
+    out: &mut Normalised,
+    i: usize,
+    forms: fn(&str) -> Vec<String>,
+) -> Option<usize> {
+    let end = out.tokens.len().min(i + MAX_NAME_TOKENS);
+    let mut window: Vec<Token> = out.tokens[i..end].to_vec();
+    let first = forms(&window[0].folded);
+    let mut best: Option<(usize, String, Option<String>)> = None;
+    let mut consider = |len: Option<usize>, a: &str, b: Option<&str>| {
+        if let Some(len) = len {
+            if best.as_ref().is_none_or(|(l, _, _)| len > *l) {
+                best = Some((len, a.to_string(), b.map(str::to_string)));
+            }
+        }
+    };
+    let original = window[0].folded.clone();
+    for f in &first {
+        window[0].folded = f.clone();
+        consider(longest_end(gazetteer, &window), f, None);
+    }
+    let second_joins = window.len() > 1 && {
+        let gap = &text[window[0].end..window[1].start];
+        matches!(gap, " " | "-") && script_of_word(window[1].surface(text)) == Script::Cyrillic
+    };
+    if second_joins {
+        let second_original = window[1].folded.clone();
+        for s in forms(&second_original) {
+            window[1].folded = s.clone();
+            for a in std::iter::once(&original).chain(&first) {
+                window[0].folded = a.clone();
+                let len = longest_end(gazetteer, &window).filter(|&l| l >= 2);
+                consider(len, a, Some(&s));
+            }
+        }
+    }
+    let (len, a, b) = best?;
+    if a != original {
+        out.tokens[i].folded = a;
+        out.inflected[i] = true;
+    }
+    if let Some(b) = b {
+        out.tokens[i + 1].folded = b;
+        out.inflected[i + 1] = true;
+    }
+    Some(len)
+}
+
+/// Splits Arabic proclitics off token `i` when the rest starts a name. Returns how
+/// many tokens, counting the clitic, the clitic and the name span.
+fn try_proclitics(
+    gazetteer: &Gazetteer,
+    text: &str,
+    out: &mut Normalised,
+    i: usize,
+) -> Option<usize> {
+    let end = out.tokens.len().min(i + MAX_NAME_TOKENS);
+    let mut window: Vec<Token> = out.tokens[i..end].to_vec();
+    let tok = out.tokens[i].clone();
+    let mut best: Option<(usize, usize, String)> = None;
+    for (skip, form) in arabic_forms(&tok.folded) {
+        // The clitic letters fold to themselves, so their length in the key is their
+        // length in the text, unless vowel marks were written on them: then check.
+        let cut = tok.start + skip;
+        if cut >= tok.end
+            || !text.is_char_boundary(cut)
+            || crate::text::fold_word(&text[tok.start..cut]) != tok.folded[..skip]
+        {
+            continue;
+        }
+        window[0] = Token {
+            start: tok.start + skip,
+            end: tok.end,
+            folded: form.clone(),
+        };
+        if let Some(len) = longest_end(gazetteer, &window) {
+            if best.as_ref().is_none_or(|(l, _, _)| len > *l) {
+                best = Some((len, skip, form));
+            }
+        }
+    }
+    let (len, skip, form) = best?;
+    let name = Token {
+        start: tok.start + skip,
+        end: tok.end,
+        folded: form,
+    };
+    if skip == 0 {
+        out.tokens[i] = name;
+        out.inflected[i] = true;
+        return Some(len);
+    }
+    let clitic = Token {
+        start: tok.start,
+        end: tok.start + skip,
+        folded: String::new(),
+    };
+    out.tokens[i] = clitic;
+    out.tokens.insert(i + 1, name);
+    out.inflected.insert(i + 1, true);
+    Some(len + 1)
+}
