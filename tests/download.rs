@@ -557,6 +557,17 @@ fn a_local_directory_mirror_is_read_in_place() {
         "the mirror is left alone"
     );
     assert!(resolve_ids(cache.path(), &[], "Handarat Camp").contains(&169933));
+    // A downloaded index that no longer opens says how to get past it.
+    let index = cache.path().join("geonames.gaz");
+    let bytes = std::fs::read(&index).unwrap();
+    std::fs::write(&index, &bytes[..bytes.len() / 2]).unwrap();
+    let out = run(cache.path(), &["resolve", "Aleppo"]);
+    assert_one_line_error(&out, 4, &["gazetteer download", "--bundled-gazetteer"]);
+    assert!(
+        run(cache.path(), &["--bundled-gazetteer", "resolve", "Aleppo"])
+            .status
+            .success()
+    );
 }
 
 #[test]

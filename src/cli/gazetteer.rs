@@ -49,7 +49,7 @@ that is missing is a warning.
 
 Examples:
   mentionmap gazetteer download --countries SY,IQ
-  mentionmap gazetteer download --all              # about 0.4 GB download, 11 GB of memory to build
+  mentionmap gazetteer download --all              # ~0.6 GB of zips; plan for 16 GB of memory
   mentionmap gazetteer download --countries SY --mirror /data/geonames/export/dump -o sy.gaz
   mentionmap --bundled-gazetteer map article.txt   # ignore the downloaded index";
 

@@ -252,10 +252,22 @@ fn gazetteer_in_use(cli: &Cli) -> Option<PathBuf> {
     }
 }
 
-/// Loads the gazetteer the flags select.
+/// Loads the gazetteer the flags select. A downloaded index that no longer opens
+/// (corrupt, or built by an older mentionmap) says how to get past it.
 fn load_gazetteer(path: &Option<PathBuf>) -> Result<Arc<Gazetteer>, Error> {
     Ok(Arc::new(match path {
-        Some(p) => Gazetteer::open(p)?,
+        Some(p) => Gazetteer::open(p).map_err(|e| {
+            match (e, mentionmap::gazetteer::downloaded_index().as_ref() == Some(p)) {
+                (Error::Gazetteer { source_name, line, message }, true) => Error::Gazetteer {
+                    source_name,
+                    line,
+                    message: format!(
+                        "{message} (the index `gazetteer download` wrote: run it again, or use --bundled-gazetteer)"
+                    ),
+                },
+                (e, _) => e,
+            }
+        })?,
         None => Gazetteer::bundled()?,
     }))
 }
