@@ -91,10 +91,9 @@ impl Merger {
             p.mentions.iter_mut().for_each(shift);
             let slot = match (p.place, p.method) {
                 (Some(i), _) => self.by_place.get(&i).copied(),
-                (None, Method::Relative | Method::Gazetteer) => self
-                    .by_name
-                    .get(&crate::text::fold_name(&p.name))
-                    .copied(),
+                (None, Method::Relative | Method::Gazetteer) => {
+                    self.by_name.get(&crate::text::fold_name(&p.name)).copied()
+                }
             };
             match slot {
                 Some(i) => merge_into(&mut self.doc.places[i], p, cap),

@@ -8,39 +8,122 @@
 //! | `GET /api/resolve?name=` | ranked gazetteer candidates for a name |
 //! | `GET /api/near?lat=&lon=&km=` | places within `km` of a point (R-tree query) |
 //!
-//! Errors are JSON `{"error": "..."}` with a 4xx status: 400 for bad JSON or
-//! parameters, 413 over [`MAX_BODY_BYTES`]. Mapping runs on a blocking thread so the
-//! server keeps answering while a long text is mapped.
+//! Errors are JSON `{"error": "..."}` with a 4xx/5xx status: 400 for bad JSON, an
+//! unknown `format` or bad parameters, 403 for a refused origin or host
+//! ([`guard`]), 405 for a wrong method, 408 when the body does not arrive within
+//! [`BODY_READ_TIMEOUT`], 413 over [`MAX_BODY_BYTES`] (refused from the
+//! `Content-Length` before reading), 503 when every mapping worker stays busy for
+//! [`MAP_QUEUE_WAIT`].
+//!
+//! Limits, so that one client cannot take the server down: mapping runs on at most
+//! [`ServeOptions::map_workers`] blocking threads at once (the rest wait, then get
+//! 503); at most [`ServeOptions::max_connections`] connections are open (more are
+//! closed at once); request headers, and the wait for the next request on a
+//! kept-alive connection, time out after [`HEADER_READ_TIMEOUT`]; a place lists at
+//! most [`crate::pipeline::DEFAULT_MAX_MENTIONS`] mentions.
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use tokio::sync::Semaphore;
 
 use crate::gazetteer::Layer;
-use crate::output::{feature_collection, Metadata};
+use crate::output::{feature_collection, Format, Metadata};
 use crate::pipeline::Mapper;
+
+pub mod guard;
 
 /// The largest request body accepted: 5 MB.
 pub const MAX_BODY_BYTES: usize = 5 * 1024 * 1024;
 
-/// What every handler shares: the mapper (and through it the gazetteer).
+/// Time for a client to send its request headers, and the longest a kept-alive
+/// connection may sit idle before its next request: a slow or idle client holds a
+/// socket, and enough of them would exhaust the file descriptors.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Time for the whole body to arrive once the headers are in: 5 MB at 200 KB/s.
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long a request waits for a mapping worker before it gets 503.
+pub const MAP_QUEUE_WAIT: Duration = Duration::from_secs(30);
+
+/// Open connections by default: well under the usual 1,024 file descriptors.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+
+/// How the server runs; [`ServeOptions::new`] then the setters.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    addr: String,
+    allow_origins: Vec<String>,
+    max_connections: usize,
+    map_workers: usize,
+}
+
+impl ServeOptions {
+    /// Defaults for `addr`: no foreign origin, [`DEFAULT_MAX_CONNECTIONS`], one
+    /// mapping worker per CPU.
+    pub fn new(addr: impl Into<String>) -> Self {
+        ServeOptions {
+            addr: addr.into(),
+            allow_origins: Vec::new(),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            map_workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
+        }
+    }
+
+    /// Origins (`https://maps.example`, or `*` for any) whose pages may call the API.
+    pub fn allow_origins(mut self, origins: Vec<String>) -> Self {
+        self.allow_origins = origins
+            .into_iter()
+            .map(|o| o.trim_end_matches('/').to_ascii_lowercase())
+            .collect();
+        self
+    }
+
+    /// Connections open at once; more are closed as they arrive.
+    pub fn max_connections(mut self, n: usize) -> Self {
+        self.max_connections = n.max(1);
+        self
+    }
+
+    /// Texts mapped at once: each costs memory in proportion to its mentions, so
+    /// this bounds the server's peak.
+    pub fn map_workers(mut self, n: usize) -> Self {
+        self.map_workers = n.max(1);
+        self
+    }
+}
+
+/// What every handler shares: the mapper (and through it the gazetteer), the
+/// mapping permits and the allowed origins.
 #[derive(Clone)]
 pub struct AppState {
     mapper: Arc<Mapper>,
+    map_permits: Arc<Semaphore>,
+    allow_origins: Arc<Vec<String>>,
 }
 
 impl AppState {
-    /// State over a mapper.
+    /// State over a mapper, with default options.
     pub fn new(mapper: Arc<Mapper>) -> Self {
-        AppState { mapper }
+        AppState::with_options(mapper, &ServeOptions::new("127.0.0.1:0"))
+    }
+
+    /// State over a mapper, with the limits and origins of `options`.
+    pub fn with_options(mapper: Arc<Mapper>, options: &ServeOptions) -> Self {
+        AppState {
+            mapper,
+            map_permits: Arc::new(Semaphore::new(options.map_workers)),
+            allow_origins: Arc::new(options.allow_origins.clone()),
+        }
     }
 }
 
@@ -56,7 +139,16 @@ pub fn app(state: AppState) -> Router {
             "/{*path}",
             get(|Path(path): Path<String>| asset_response_owned(path)),
         )
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .method_not_allowed_fallback(|| async {
+            error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method not allowed: the API takes POST /api/map and GET elsewhere",
+            )
+        })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::guard,
+        ))
         .with_state(state)
 }
 
@@ -76,63 +168,117 @@ async fn asset_response_owned(path: String) -> Response {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct MapRequest {
     text: String,
+    /// Output format, or "html" for HTML input with GeoJSON output.
     #[serde(default)]
     format: Option<String>,
+    /// The text is an HTML page (main-text extraction first).
+    #[serde(default)]
+    html: bool,
 }
 
-async fn map(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    let body = match body {
-        Ok(b) => b,
-        Err(e) => return error(e.status(), e.body_text()),
-    };
-    let is_json = headers
+/// The `format` member: (output format, input is HTML).
+fn request_format(format: Option<&str>) -> Result<(Format, bool), String> {
+    Ok(match format {
+        None | Some("geojson") => (Format::GeoJson, false),
+        Some("geojsonseq") => (Format::GeoJsonSeq, false),
+        Some("csv") => (Format::Csv, false),
+        Some("html") => (Format::GeoJson, true),
+        Some(other) => {
+            return Err(format!(
+                "unknown format {other:?}: expected \"geojson\", \"geojsonseq\", \"csv\" or \"html\" (HTML input, GeoJSON output)"
+            ))
+        }
+    })
+}
+
+/// `Content-Type` is `application/json` (any case, parameters allowed).
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    let (text, html) = if is_json {
-        match serde_json::from_slice::<MapRequest>(&body) {
-            Ok(r) => {
-                let html = r.format.as_deref() == Some("html");
-                (r.text, html)
-            }
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// Reads the body within the size cap and [`BODY_READ_TIMEOUT`]; an over-large
+/// `Content-Length` is refused before a byte of the body is read.
+async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, Response> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let too_large = || {
+        error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the body is over the {MAX_BODY_BYTES}-byte limit"),
+        )
+    };
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Err(too_large());
+    }
+    match tokio::time::timeout(
+        BODY_READ_TIMEOUT,
+        axum::body::to_bytes(body, MAX_BODY_BYTES),
+    )
+    .await
+    {
+        Ok(Ok(b)) => Ok(b),
+        Ok(Err(_)) => Err(too_large()),
+        Err(_) => Err(error(
+            StatusCode::REQUEST_TIMEOUT,
+            format!(
+                "the body did not arrive within {} s",
+                BODY_READ_TIMEOUT.as_secs()
+            ),
+        )),
+    }
+}
+
+async fn map(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let body = match read_body(&headers, body).await {
+        Ok(b) => b,
+        Err(res) => return res,
+    };
+    let (text, format, html) = if is_json(&headers) {
+        let r = match serde_json::from_slice::<MapRequest>(&body) {
+            Ok(r) => r,
             Err(e) => return error(StatusCode::BAD_REQUEST, format!("bad JSON: {e}")),
+        };
+        match request_format(r.format.as_deref()) {
+            Ok((format, html)) => (r.text, format, html || r.html),
+            Err(e) => return error(StatusCode::BAD_REQUEST, e),
         }
     } else {
         match String::from_utf8(body.to_vec()) {
-            Ok(t) => (t, false),
+            Ok(t) => (t, Format::GeoJson, false),
             Err(_) => return error(StatusCode::BAD_REQUEST, "the body is not UTF-8 text"),
         }
     };
+    drop(body);
+    let Ok(Ok(permit)) =
+        tokio::time::timeout(MAP_QUEUE_WAIT, state.map_permits.clone().acquire_owned()).await
+    else {
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "every mapping worker is busy: try again shortly",
+        );
+    };
     let mapper = state.mapper.clone();
     let result = tokio::task::spawn_blocking(move || {
-        let (text, title) = if html {
-            let e = crate::html::extract(&text);
-            (e.text, e.title)
-        } else {
-            (text, None)
-        };
-        let doc = mapper.map(&text);
-        let meta = Metadata {
-            source: Some("api/map".into()),
-            title,
-            ..Default::default()
-        };
-        serde_json::to_value(feature_collection(
-            mapper.gazetteer(),
-            &doc,
-            &meta,
-            &Layer::ALL,
-        ))
+        let _permit = permit;
+        map_to_bytes(&mapper, text, format, html)
     })
     .await;
+    let content_type = match format {
+        Format::GeoJson => "application/geo+json",
+        Format::GeoJsonSeq => "application/geo+json-seq",
+        Format::Csv => "text/csv; charset=utf-8",
+    };
     match result {
-        Ok(Ok(fc)) => Json(fc).into_response(),
+        Ok(Ok(bytes)) => ([(header::CONTENT_TYPE, content_type)], bytes).into_response(),
         Ok(Err(e)) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
         Err(e) => error(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -144,13 +290,23 @@ async fn map(
 /// `POST /api/aggregate`: a JSONL body (one document per line, as for
 /// `map --jsonl`; URLs are not fetched) → the corpus as one feature per place
 /// ([`crate::aggregate::aggregate_jsonl`]). 422 when no line is a document.
-async fn aggregate(State(state): State<AppState>, body: Result<Bytes, BytesRejection>) -> Response {
-    let body = match body {
+/// Reads its body and takes a mapping permit as `POST /api/map` does.
+async fn aggregate(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let body = match read_body(&headers, body).await {
         Ok(b) => b,
-        Err(e) => return error(e.status(), e.body_text()),
+        Err(res) => return res,
+    };
+    let Ok(Ok(permit)) =
+        tokio::time::timeout(MAP_QUEUE_WAIT, state.map_permits.clone().acquire_owned()).await
+    else {
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "every mapping worker is busy: try again shortly",
+        );
     };
     let mapper = state.mapper.clone();
     let result = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         crate::aggregate::aggregate_jsonl(&mapper, &body, "upload")
     })
     .await;
@@ -171,6 +327,45 @@ async fn aggregate(State(state): State<AppState>, body: Result<Bytes, BytesRejec
             format!("aggregation failed: {e}"),
         ),
     }
+}
+
+/// Maps one request's text and writes it in `format` (compact GeoJSON).
+fn map_to_bytes(
+    mapper: &Mapper,
+    text: String,
+    format: Format,
+    html: bool,
+) -> Result<Vec<u8>, crate::Error> {
+    let (text, title) = if html {
+        let e = crate::html::extract(&text);
+        (e.text, e.title)
+    } else {
+        (text, None)
+    };
+    let doc = mapper.map(&text);
+    drop(text);
+    let meta = Metadata {
+        source: Some("api/map".into()),
+        title,
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    match format {
+        Format::GeoJson => {
+            let fc = feature_collection(mapper.gazetteer(), &doc, &meta, &Layer::ALL);
+            serde_json::to_writer(&mut out, &fc)
+                .map_err(|e| crate::Error::Output(e.to_string()))?;
+        }
+        _ => crate::output::write(
+            &mut out,
+            format,
+            mapper.gazetteer(),
+            &doc,
+            &meta,
+            &Layer::ALL,
+        )?,
+    }
+    Ok(out)
 }
 
 #[derive(Deserialize)]
@@ -248,9 +443,11 @@ async fn near(
     Json(rows).into_response()
 }
 
-/// Serves `app` on `addr` until the process is stopped; prints the URL it listens on
-/// (the real port when `addr` asks for port 0).
-pub fn serve(mapper: Arc<Mapper>, addr: &str) -> Result<(), crate::Error> {
+/// Serves `app` until the process is stopped; prints the URL it listens on (the
+/// real port when the address asks for port 0), and a warning when the address is
+/// not a loopback one (the API has no authentication).
+pub fn serve(mapper: Arc<Mapper>, options: ServeOptions) -> Result<(), crate::Error> {
+    let addr = options.addr.clone();
     let io = |e: std::io::Error| crate::Error::BadInput {
         source_name: format!("serve {addr}"),
         message: e.to_string(),
@@ -260,15 +457,52 @@ pub fn serve(mapper: Arc<Mapper>, addr: &str) -> Result<(), crate::Error> {
         .build()
         .map_err(io)?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(addr).await.map_err(io)?;
+        let listener = tokio::net::TcpListener::bind(&options.addr)
+            .await
+            .map_err(io)?;
         let local = listener.local_addr().map_err(io)?;
+        if !local.ip().is_loopback() {
+            eprintln!(
+                "mentionmap: warning: listening on {local}, reachable from other machines; the API has no authentication"
+            );
+        }
         println!("mentionmap: serving the map on http://{local}/ (Ctrl-C stops)");
         use std::io::Write;
         let _ = std::io::stdout().flush();
-        axum::serve(listener, app(AppState::new(mapper)))
-            .await
-            .map_err(io)
+        let app = app(AppState::with_options(mapper, &options));
+        accept_loop(listener, app, options.max_connections).await;
+        Ok(())
     })
+}
+
+/// Accepts connections for ever, each served by hyper with the header/idle
+/// timeout; connections over `max` are closed at once.
+async fn accept_loop(listener: tokio::net::TcpListener, app: Router, max: usize) {
+    let slots = Arc::new(Semaphore::new(max));
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .keep_alive(true);
+    loop {
+        let stream = match listener.accept().await {
+            Ok((s, _)) => s,
+            Err(_) => {
+                // Out of file descriptors or a reset connection: wait, then go on.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            drop(stream);
+            continue;
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let conn = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+        tokio::spawn(async move {
+            let _ = conn.await;
+            drop(slot);
+        });
+    }
 }
 
 #[cfg(test)]

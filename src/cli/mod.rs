@@ -220,6 +220,16 @@ pub struct ServeArgs {
     /// Address to listen on (port 0 picks a free port, printed at start).
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: String,
+    /// Let pages from this origin (`https://maps.example`, or `*` for any) call the API;
+    /// repeatable. By default cross-origin requests are refused with 403.
+    #[arg(long, value_name = "ORIGIN")]
+    pub allow_origin: Vec<String>,
+    /// Texts mapped at once (default: one per CPU); the others wait.
+    #[arg(long, value_name = "N")]
+    pub workers: Option<usize>,
+    /// Connections open at once; more are closed on arrival.
+    #[arg(long, value_name = "N", default_value_t = mentionmap::server::DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: usize,
 }
 
 #[derive(Debug, Args)]
@@ -286,7 +296,13 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Resolve(args) => resolve(&gazetteer, args),
         Command::Near(args) => near(&gazetteer, args),
         Command::Serve(args) => {
-            mentionmap::server::serve(Arc::new(Mapper::new(gazetteer)), &args.addr)?;
+            let mut options = mentionmap::server::ServeOptions::new(&args.addr)
+                .allow_origins(args.allow_origin)
+                .max_connections(args.max_connections);
+            if let Some(n) = args.workers {
+                options = options.map_workers(n);
+            }
+            mentionmap::server::serve(Arc::new(Mapper::new(gazetteer)), options)?;
             Ok(0)
         }
         Command::Eval(args) => eval::run(gazetteer, args),

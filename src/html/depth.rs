@@ -58,8 +58,7 @@ pub fn cap_nesting(html: &str, max: usize) -> Cow<'_, str> {
             let close = format!("</{name}");
             i = find_ci(b, tag_end, close.as_bytes()).unwrap_or(b.len());
         }
-        if VOID.contains(&name.as_str()) || OPTIONAL_END.contains(&name.as_str()) || self_closing
-        {
+        if VOID.contains(&name.as_str()) || OPTIONAL_END.contains(&name.as_str()) || self_closing {
             continue;
         }
         let drop = if closing {
@@ -132,7 +131,11 @@ mod tests {
 
     #[test]
     fn deep_tags_are_dropped_with_their_end_tags() {
-        let page = format!("{}Aleppo{}<p>after</p>", "<div>".repeat(6), "</div>".repeat(6));
+        let page = format!(
+            "{}Aleppo{}<p>after</p>",
+            "<div>".repeat(6),
+            "</div>".repeat(6)
+        );
         let capped = cap_nesting(&page, 2);
         assert_eq!(capped, "<div><div>Aleppo</div></div><p>after</p>");
     }
