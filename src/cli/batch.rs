@@ -9,7 +9,7 @@
 //!   carry a `doc` property, written as the documents come (to `-o` or stdout);
 //! * `--format geojsonseq`: a GeoJSON text sequence (RFC 8142), one Feature per
 //!   record, each with `doc`;
-//! * `--format csv`: one header, then rows with the `doc` column.
+//! * `--format csv`: one header, then rows with the `doc_id` column.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;

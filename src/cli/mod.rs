@@ -99,7 +99,7 @@ Batch output (documents mapped in parallel, --threads):
   --out-dir DIR        one file per document: DIR/<id>.geojson (.geojsons, .csv by --format)
   --format geojson     one FeatureCollection to -o or stdout; each feature has a `doc` property
   --format geojsonseq  GeoJSON text sequence (RFC 8142), one Feature per record, with `doc`
-  --format csv         one CSV with a `doc` column
+  --format csv         one CSV with a `doc_id` column (the columns of src/rows.rs)
   A bad document (invalid JSON line, unreadable file, failed URL) is reported with its line
   number or path and the others still come out. A progress bar shows on a terminal; a
   summary line (documents, places, errors, seconds, MB/s) ends the run on stderr.
