@@ -35,6 +35,7 @@ pub const ASSETS: &[Asset] = &[
     asset!("app.js", "text/javascript; charset=utf-8"),
     asset!("style.css", "text/css; charset=utf-8"),
     asset!("basemap/countries.js", "text/javascript; charset=utf-8"),
+    asset!("basemap/labels.js", "text/javascript; charset=utf-8"),
     asset!(
         "vendor/leaflet/leaflet.js",
         "text/javascript; charset=utf-8"
@@ -91,6 +92,7 @@ pub fn self_contained_html(collection: &serde_json::Value) -> String {
         ("style-css", style("style.css")),
         ("leaflet-js", script("vendor/leaflet/leaflet.js")),
         ("basemap-js", script("basemap/countries.js")),
+        ("labels-js", script("basemap/labels.js")),
         (
             "data",
             format!(

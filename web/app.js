@@ -122,6 +122,78 @@
   }
   map.setView([25, 10], 2);
 
+  // ---------------------------------------------------------------- labels
+
+  /* Names drawn on the offline basemap (web/basemap/labels.js): countries from
+   * the world view, first-level divisions from zoom 5, cities by population rank
+   * as one zooms in. Each redraw places the labels of the view greedily in
+   * priority order and drops any that would overlap one already placed, so the
+   * map stays readable at every zoom. Not drawn over online tiles (they have
+   * their own). */
+  var LABEL_MAX = 220;                 // labels per view: enough to read, few DOM nodes
+  var LABEL_CHAR_PX = { country: 7.5, admin1: 6.2, city: 6.4 };   // text width estimate per character
+  var LABEL_H = 14;                    // px, one line of label text
+  map.createPane("mm-labels");
+  map.getPane("mm-labels").style.zIndex = 380;   // above the outlines, below markers
+  map.getPane("mm-labels").style.pointerEvents = "none";
+  var labelLayer = L.layerGroup([], {
+    attribution: 'Names: <a href="https://www.geonames.org/" target="_blank" rel="noopener noreferrer">GeoNames</a>, ' +
+      'Made with <a href="https://www.naturalearthdata.com/" target="_blank" rel="noopener noreferrer">Natural Earth</a>'
+  });
+  var LABELS = window.MENTIONMAP_LABELS || null;
+
+  function labelCandidates(z, bounds) {
+    var out = [];
+    function take(list, kind) {
+      (list || []).forEach(function (e) {
+        if (e[3] > z || !bounds.contains([e[1], e[2]])) return;
+        out.push({ name: String(e[0]), lat: e[1], lon: e[2], kind: kind });
+      });
+    }
+    // Priority: countries first at low zoom; once zoomed in, towns matter more
+    // than the region they are in.
+    if (z < 6) { take(LABELS.countries, "country"); take(LABELS.cities, "city"); take(LABELS.admin1, "admin1"); }
+    else { take(LABELS.cities, "city"); take(LABELS.admin1, "admin1"); take(LABELS.countries, "country"); }
+    return out;
+  }
+
+  function drawLabels() {
+    labelLayer.clearLayers();
+    if (!LABELS || !map.hasLayer(labelLayer)) return;
+    var z = map.getZoom(), placed = [], n = 0;
+    var cands = labelCandidates(z, map.getBounds().pad(0.1));
+    for (var i = 0; i < cands.length && n < LABEL_MAX; i++) {
+      var c = cands[i], pt = map.latLngToContainerPoint([c.lat, c.lon]);
+      var w = c.name.length * LABEL_CHAR_PX[c.kind] + 6, h = LABEL_H;
+      var box = c.kind === "city"
+        ? [pt.x - 3, pt.y - h / 2, pt.x + w, pt.y + h / 2]          // a dot and the name to its right
+        : [pt.x - w / 2, pt.y - h / 2, pt.x + w / 2, pt.y + h / 2];
+      var clash = false;
+      for (var k = 0; k < placed.length && !clash; k++) {
+        var b = placed[k];
+        clash = box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1];
+      }
+      if (clash) continue;
+      placed.push(box);
+      n++;
+      var icon = L.divIcon({
+        className: "mm-maplabel mm-maplabel-" + c.kind,
+        html: c.kind === "city" ? '<span class="mm-maplabel-dot"></span>' + esc(c.name) : esc(c.name),
+        iconSize: null,
+        iconAnchor: c.kind === "city" ? [3, 7] : [Math.round(w / 2), 7]
+      });
+      L.marker([c.lat, c.lon], { icon: icon, pane: "mm-labels", interactive: false, keyboard: false })
+        .addTo(labelLayer);
+    }
+    document.body.setAttribute("data-mm-labels", String(n));
+  }
+
+  if (LABELS) {
+    labelLayer.on("add", function () { setTimeout(drawLabels, 0); });
+    map.on("zoomend moveend", drawLabels);
+    if (!tiles) labelLayer.addTo(map);
+  }
+
   // One SVG renderer for all markers, so each marker is an SVG <path> tests can find.
   var svg = L.svg({ padding: 0.5 });
   var uncertaintySvg = L.svg({ pane: "mm-uncertainty", padding: 0.5 });
@@ -132,6 +204,7 @@
     overlays['<span class="mm-swatch" style="background:' + LAYER_INFO[l].color + '"></span>' +
       LAYER_INFO[l].label + ' <span class="mm-layer-n" data-layer="' + l + '"></span>'] = groups[l];
   });
+  if (LABELS) overlays['<span class="mm-swatch mm-swatch-label"></span>Place names'] = labelLayer;
   var layersControl = L.control.layers(Object.keys(baseLayers).length > 1 ? baseLayers : null, overlays, {
     collapsed: false,
     position: "topright"
@@ -478,6 +551,7 @@
     renderLegend(maxCount);
     renderDocInfo(fc.metadata || {}, places.length);
     if (!opts.keepView) fitToData(opts.animate);
+    spreadMarkers();
     document.body.setAttribute("data-mm-ready", "1");
     document.body.setAttribute("data-mm-places", String(places.length));
   }
@@ -486,6 +560,61 @@
    * count that is not a finite number (a string, an object, markup) falls back
    * to the number of mentions listed, so nothing from the data reaches the DOM
    * or the radius arithmetic unchecked. */
+  // ------------------------------------------------------- spread markers
+
+  /* Markers stacked on one another (Syria, Aleppo and Handarat at world zoom)
+   * are fanned out around the bigger one, each with a thin leader line to its
+   * true point; redone at every zoom, so they close up again when there is room.
+   * Only stacked markers move (centre inside the other's disc): merely touching
+   * ones stay put, so a dense corpus map keeps its geography. */
+  var SPREAD_MAX = 400;          // markers moved per view at most: beyond, a stack stays a stack
+  var SPREAD_STACKED = 0.8;      // centres closer than this share of the larger radius are stacked
+  var leaderLayer = L.layerGroup().addTo(map);
+
+  function spreadMarkers() {
+    leaderLayer.clearLayers();
+    var placed = [], moved = 0;
+    var list = places.filter(function (pl) { return map.hasLayer(groups[pl.layer]); });
+    list.sort(function (a, b) { return b.marker.getRadius() - a.marker.getRadius() || a.index - b.index; });
+    list.forEach(function (pl) {
+      var r = pl.marker.getRadius(), pt = map.latLngToLayerPoint(pl.latlng), host = null;
+      for (var i = 0; i < placed.length && !host; i++) {
+        if (pt.distanceTo(placed[i].pt) < SPREAD_STACKED * Math.max(r, placed[i].r)) host = placed[i];
+      }
+      var pos = pt;
+      if (host && moved < SPREAD_MAX) {
+        pos = freeSpotAround(host, r, placed) || pt;
+        if (pos !== pt) moved++;
+      }
+      var ll = pos === pt ? pl.latlng : map.layerPointToLatLng(pos);
+      pl.marker.setLatLng(ll);
+      if (pos !== pt) {
+        L.polyline([pl.latlng, ll], { color: "#52606d", weight: 1, opacity: 0.7, interactive: false,
+          className: "mm-leader" }).addTo(leaderLayer);
+      }
+      placed.push({ pt: pos, r: r });
+    });
+    document.body.setAttribute("data-mm-spread", String(moved));
+  }
+
+  /* A point on rings around `host` where a disc of radius r overlaps no placed one. */
+  function freeSpotAround(host, r, placed) {
+    for (var ring = 0; ring < 3; ring++) {
+      var d = host.r + r + 3 + ring * (2 * r + 3);
+      var steps = 12 + ring * 6;
+      for (var k = 0; k < steps; k++) {
+        var a = -Math.PI / 2 + k * 2 * Math.PI / steps;
+        var c = L.point(host.pt.x + Math.cos(a) * d, host.pt.y + Math.sin(a) * d);
+        var ok = true;
+        for (var i = 0; i < placed.length && ok; i++) ok = c.distanceTo(placed[i].pt) >= r + placed[i].r;
+        if (ok) return c;
+      }
+    }
+    return null;
+  }
+
+  map.on("zoomend overlayadd overlayremove", spreadMarkers);
+
   function countOf(p) {
     p = p || {};
     var listed = Array.isArray(p.mentions) ? p.mentions.length : 0;

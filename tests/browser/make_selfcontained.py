@@ -20,6 +20,7 @@ BLOCKS = [
     ("style-css", "style", "style.css"),
     ("leaflet-js", "script", "vendor/leaflet/leaflet.js"),
     ("basemap-js", "script", "basemap/countries.js"),
+    ("labels-js", "script", "basemap/labels.js"),
     ("data", "data", None),
     ("app-js", "script", "app.js"),
 ]

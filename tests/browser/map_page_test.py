@@ -247,7 +247,7 @@ def check_embedded(driver, res, url, label, expect_input_hidden, screenshot):
     res.check(f"{label}: GeoNames attribution on the map", "GeoNames (CC BY 4.0)" in attribution, attribution)
     res.check(f"{label}: legend and layer control",
               driver.execute_script("return !!document.querySelector('.mm-legend') && "
-                                    "document.querySelectorAll('.leaflet-control-layers-overlays label').length === 6"))
+                                    "document.querySelectorAll('.leaflet-control-layers-overlays label').length === 7"))
 
     # Click Aleppo's marker.
     try:
@@ -287,10 +287,53 @@ def check_embedded(driver, res, url, label, expect_input_hidden, screenshot):
                           "return Math.abs(c.lat - 36.24) < 0.5 && Math.abs(c.lng - 37.15) < 0.5"))
         except Failed as e:
             res.check(f"{label}: clicking Handarat in the list opens its popup", False, str(e))
+    if expect_input_hidden is not None:
+        check_zoom_views(driver, res, label)
     ext = external_requests(driver)
     res.check(f"{label}: nothing loaded from other hosts", not ext, repr(ext[:5]))
     errs = console_errors(driver)
     res.check(f"{label}: no errors in the console", not errs, repr(errs[:5]))
+
+
+def marker_centres(driver, names):
+    return driver.execute_script("""
+        var out = {}, want = arguments[0];
+        document.querySelectorAll('path.mm-marker').forEach(function (el) {
+          var n = el.getAttribute('data-name');
+          if (want.indexOf(n) < 0) return;
+          var r = el.getBoundingClientRect();
+          out[n] = [r.left + r.width / 2, r.top + r.height / 2, r.width / 2];
+        });
+        return out;""", names)
+
+
+def check_zoom_views(driver, res, label):
+    """The offline page is readable at world and city zoom: country names and
+    spread markers at world zoom, town names around Aleppo at city zoom."""
+    driver.execute_script("window.mentionmap.map.closePopup(); "
+                          "window.mentionmap.map.setView([30, 30], 2, {animate: false});")
+    time.sleep(0.8)
+    countries = driver.execute_script(
+        "return Array.prototype.map.call(document.querySelectorAll('.mm-maplabel-country'), e => e.textContent)")
+    res.check(f"{label}: country names at world zoom", len(countries) >= 10, f"{len(countries)}: {countries[:8]}")
+    names = ["Syria", "Aleppo", "Handarat"]
+    c = marker_centres(driver, names)
+    apart = len(c) == 3 and all(
+        ((c[a][0] - c[b][0]) ** 2 + (c[a][1] - c[b][1]) ** 2) ** 0.5 >= 0.8 * max(c[a][2], c[b][2])
+        for i, a in enumerate(names) for b in names[i + 1:])
+    res.check(f"{label}: Syria, Aleppo and Handarat spread apart at world zoom", apart, repr(c))
+    leaders = driver.execute_script("return document.querySelectorAll('path.mm-leader').length")
+    res.check(f"{label}: spread markers have leader lines", leaders >= 1, f"{leaders}")
+    save_shot(driver, f"{label.replace('/', '-')}-world.png")
+    driver.execute_script("window.mentionmap.map.setView([36.2, 37.16], 10, {animate: false});")
+    time.sleep(0.8)
+    cities = driver.execute_script(
+        "return Array.prototype.map.call(document.querySelectorAll('.mm-maplabel-city'), e => e.textContent)")
+    res.check(f"{label}: town names at city zoom", len(cities) >= 3 and "Aleppo" in cities, repr(cities[:10]))
+    save_shot(driver, f"{label.replace('/', '-')}-city.png")
+    attribution = driver.execute_script(
+        "var a = document.querySelector('.leaflet-control-attribution'); return a ? a.innerText : ''")
+    res.check(f"{label}: Natural Earth credited", "Made with Natural Earth" in attribution, attribution)
 
 
 def check_api(driver, res, url, label, screenshot, error_text=None, local_files=False, article=ARTICLE):
