@@ -204,10 +204,9 @@ mod tests {
 
     #[test]
     fn german_genitives() {
-        assert_eq!(
-            german_forms("deutschlands"),
-            ["deutschlande", "deutschland"]
-        );
+        assert_eq!(german_forms("deutschlands"), ["deutschland"]);
+        assert_eq!(german_forms("landes"), ["land", "lande"]);
+        assert_eq!(german_adjective_forms("vereinigten"), ["vereinigte"]);
         assert!(german_forms("ems").is_empty());
     }
 
