@@ -240,12 +240,22 @@ impl Mapper {
             None => Language::detect(text),
         };
         let spot_options = SpotOptions {
-            language: language.as_ref().map(|l| l.code),
+            language: language
+                .as_ref()
+                .filter(|l| l.has_own_path())
+                .map(|l| l.code),
             ..self.options.spot.clone()
         };
         let spotted = Spotter::new(gaz, &self.lexicon, spot_options).spot(text);
         let resolutions = Resolver::new(gaz, self.options.resolve.clone()).resolve(text, &spotted);
-        let relatives = place_relative(gaz, text, &spotted, &resolutions);
+        // Relative phrases ("10 km north of", "in") are read in English only: in other
+        // languages the same letters are other words (German "In Berlin").
+        let english = language.as_ref().is_none_or(|l| !l.has_own_path());
+        let relatives = if english {
+            place_relative(gaz, text, &spotted, &resolutions)
+        } else {
+            Vec::new()
+        };
         let chars = CharOffsets::new(text);
         let span = |start: usize, end: usize, kind: &'static str| MentionSpan {
             start: chars.char_offset(start),

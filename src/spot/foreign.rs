@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 
-use crate::gazetteer::PlaceKind;
+use crate::gazetteer::{NameKind, PlaceKind, Posting};
 use crate::text::{is_capitalised, Token};
 
 use super::script::{script_of_word, Script};
@@ -58,11 +58,14 @@ impl Spotter<'_> {
     /// Spanish any later word may, as adjectives in names are lower case there
     /// ("République dominicaine", "Arabia saudí").
     pub(super) fn foreign_lower_case_ok(&self, surface: &str, folded: &str, inner: bool) -> bool {
-        let Some(lang) = self.foreign_language() else {
+        // Cyrillic and Arabic words have their script's table whatever the detector
+        // said (short Russian text is sometimes taken for Bulgarian).
+        let own_script = matches!(script_of_word(surface), Script::Cyrillic | Script::Arabic);
+        if !own_script && self.foreign_language().is_none() {
             return false;
-        };
+        }
         (inner && self.tables_for(surface).connectors.contains(folded))
-            || matches!(lang, "fr" | "es")
+            || matches!(self.foreign_language(), Some("fr" | "es"))
     }
 
     /// The checks a non-English mention must pass besides the English ones; may drop
@@ -71,7 +74,7 @@ impl Spotter<'_> {
         &self,
         text: &str,
         tokens: &[Token],
-        inflected: &[bool],
+        (inflected, other_forms): (&[bool], &[Option<String>]),
         mut m: Mention,
     ) -> Option<Mention> {
         let first = &tokens[m.tokens.start];
@@ -83,16 +86,61 @@ impl Spotter<'_> {
         {
             return None;
         }
-        if self.after_organisation_head(text, tokens, m.tokens.start) {
+        let table = self.tables_for(surface);
+        // "La", "Die" opening a sentence: a function word, though a village bears it.
+        if m.tokens.len() == 1 && table.stopwords.contains(&first.folded) {
             return None;
         }
+        // "El Banco Santander", "Universidad de ...": the name opens with an
+        // organisation word, so it names the organisation.
+        if table.organisation_heads.contains(&first.folded)
+            || m.tokens.clone().any(|t| {
+                t > m.tokens.start
+                    && self
+                        .tables_for(tokens[t].surface(text))
+                        .organisation_heads
+                        .contains(&tokens[t].folded)
+            })
+            || self.after_organisation_head(text, tokens, m.tokens.start)
+        {
+            return None;
+        }
+        let notable = |p: &Posting| {
+            let place = self.gazetteer.place(p.place);
+            place.kind <= PlaceKind::Admin1 || place.population >= MIN_INFLECTED_POPULATION
+        };
         if m.tokens.clone().any(|t| inflected.get(t) == Some(&true)) {
-            m.candidates.retain(|p| {
-                let place = self.gazetteer.place(p.place);
-                place.kind <= PlaceKind::Admin1 || place.population >= MIN_INFLECTED_POPULATION
-            });
+            m.candidates.retain(notable);
             if m.candidates.is_empty() {
                 return None;
+            }
+        }
+        // The word as written names a place, and so does a generated form of it:
+        // resolution chooses between them.
+        if let Some(Some(form)) = other_forms
+            .get(m.tokens.start)
+            .filter(|_| m.tokens.len() == 1)
+        {
+            for p in self.gazetteer.names().get(form).iter() {
+                if notable(&p)
+                    && (self.options.demonyms || p.kind != NameKind::Demonym)
+                    && !m.candidates.iter().any(|c| c.place == p.place)
+                {
+                    m.candidates.push(p);
+                }
+            }
+        }
+        // In a script the gazetteer's preferred (English or local Latin) names are not
+        // written in, a name in that script is the natural way to write the place, not
+        // a lesser alternate.
+        if matches!(
+            script_of_word(surface),
+            Script::Cyrillic | Script::Arabic | Script::Unspaced
+        ) {
+            for p in &mut m.candidates {
+                if p.kind == NameKind::Alternate {
+                    p.kind = NameKind::Preferred;
+                }
             }
         }
         Some(m)
@@ -112,6 +160,18 @@ impl Spotter<'_> {
                     .contains(&t.folded)
         };
         if i >= 1 && head_at(i - 1) {
+            return true;
+        }
+        // "Banque de France", "Universidad de Salamanca": one function word between.
+        if i >= 2 && {
+            let prev = &tokens[i - 1];
+            &text[prev.end..tokens[i].start] == " "
+                && self
+                    .tables_for(prev.surface(text))
+                    .stopwords
+                    .contains(&prev.folded)
+                && head_at(i - 2)
+        } {
             return true;
         }
         i >= 2 && {

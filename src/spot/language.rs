@@ -8,6 +8,7 @@
 //! output's metadata.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
@@ -15,8 +16,9 @@ use serde::Serialize;
 /// this, and reading a long document whole would cost more than spotting it.
 const DETECT_SAMPLE_BYTES: usize = 1024;
 
-/// ISO 639-1 codes for the languages whatlang names by ISO 639-3 code, for the
-/// languages the spotter has tables for and their neighbours.
+/// ISO 639-1 codes for the languages whatlang names by ISO 639-3 code: the languages
+/// the spotter has tables for and other widely read news languages. The detector
+/// chooses among these only.
 const ISO_639_1: &[(&str, &str)] = &[
     ("eng", "en"),
     ("ara", "ar"),
@@ -27,7 +29,6 @@ const ISO_639_1: &[(&str, &str)] = &[
     ("deu", "de"),
     ("jpn", "ja"),
     ("ukr", "uk"),
-    ("bel", "be"),
     ("ita", "it"),
     ("por", "pt"),
     ("nld", "nl"),
@@ -37,6 +38,12 @@ const ISO_639_1: &[(&str, &str)] = &[
     ("heb", "he"),
     ("kor", "ko"),
 ];
+
+/// Languages the spotter has a path of its own for (tables in [`super::tables`],
+/// forms in [`super::morphology`]); any other language is spotted as English (with
+/// script handling where the text needs it). Ukrainian shares the Russian path's
+/// Cyrillic forms; Japanese the unspaced path.
+const OWN_PATH: &[&str] = &["ar", "ru", "zh", "es", "fr", "de", "ja", "uk"];
 
 /// A document's language.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -74,7 +81,7 @@ impl Language {
     /// Detects the language of `text` from its first [`DETECT_SAMPLE_BYTES`] bytes.
     /// `None` when the text has no letters to judge.
     pub fn detect(text: &str) -> Option<Language> {
-        let info = whatlang::detect(sample(text))?;
+        let info = detector().detect(sample(text))?;
         Some(Language {
             code: short_code(info.lang()),
             name: info.lang().eng_name(),
@@ -97,10 +104,29 @@ impl Language {
         })
     }
 
+    /// Does the spotter treat this language apart from English?
+    pub fn has_own_path(&self) -> bool {
+        OWN_PATH.contains(&self.code)
+    }
+
     /// Checks a code without a text (for validating `--lang` before any input is read).
     pub fn check_code(code: &str) -> Result<(), UnknownLanguage> {
         parse_code(code).map(|_| ())
     }
+}
+
+/// The detector, choosing among the languages of [`ISO_639_1`] only: news in other
+/// languages is rare in what mentionmap reads, and close neighbours confuse short
+/// texts (a Russian sentence read as Bulgarian, Spanish as Galician).
+fn detector() -> &'static whatlang::Detector {
+    static DETECTOR: OnceLock<whatlang::Detector> = OnceLock::new();
+    DETECTOR.get_or_init(|| {
+        let langs = ISO_639_1
+            .iter()
+            .filter_map(|(long, _)| whatlang::Lang::from_code(*long))
+            .collect();
+        whatlang::Detector::with_allowlist(langs)
+    })
 }
 
 fn parse_code(code: &str) -> Result<whatlang::Lang, UnknownLanguage> {

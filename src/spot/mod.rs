@@ -168,7 +168,7 @@ impl<'a> Spotter<'a> {
     pub fn spot(&self, text: &str) -> Spotted {
         let lang = self.foreign_language();
         let foreign = lang.is_some() || script::needs_script_handling(text);
-        let (tokens, inflected) = if foreign {
+        let (tokens, inflected, other_forms) = if foreign {
             let n = normalise::normalise(
                 self.gazetteer,
                 self.lexicon.tables(),
@@ -176,9 +176,9 @@ impl<'a> Spotter<'a> {
                 tokenize(text),
                 lang,
             );
-            (n.tokens, n.inflected)
+            (n.tokens, n.inflected, n.other_forms)
         } else {
-            (tokenize(text), Vec::new())
+            (tokenize(text), Vec::new(), Vec::new())
         };
         let starts = sentence_starts(text, &tokens);
         let (mut persons, surnames, speakers) = self.find_persons(text, &tokens, &starts);
@@ -210,7 +210,7 @@ impl<'a> Spotter<'a> {
                 )
                 .and_then(|m| {
                     if foreign {
-                        self.accept_foreign(text, &tokens, &inflected, m)
+                        self.accept_foreign(text, &tokens, (&inflected, &other_forms), m)
                     } else {
                         Some(m)
                     }

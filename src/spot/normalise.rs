@@ -13,7 +13,7 @@
 use crate::gazetteer::Gazetteer;
 use crate::text::{is_capitalised, Token};
 
-use super::morphology::{arabic_forms, german_forms, russian_forms};
+use super::morphology::{arabic_forms, german_adjective_forms, german_forms, russian_forms};
 use super::script::{script_of_word, Script};
 use super::tables::Tables;
 use super::unspaced;
@@ -26,6 +26,10 @@ pub struct Normalised {
     pub tokens: Vec<Token>,
     /// `inflected[i]`: token `i`'s key is not the word as written.
     pub inflected: Vec<bool>,
+    /// `other_forms[i]`: a generated form of token `i` that is also a gazetteer name,
+    /// when the word as written is one too ("Осаки" is Ōsaki as written, and the
+    /// genitive of "Осака"): the spotter offers the places of both to resolution.
+    pub other_forms: Vec<Option<String>>,
 }
 
 /// Normalises `tokens` of `text` in language `lang` (ISO 639-1, if known).
@@ -39,22 +43,28 @@ pub fn normalise(
     let tokens = unspaced::segment(gazetteer, tables, text, tokens);
     let mut out = Normalised {
         inflected: vec![false; tokens.len()],
+        other_forms: vec![None; tokens.len()],
         tokens,
     };
     let german = lang == Some("de");
     let mut i = 0;
     while i < out.tokens.len() {
+        let surface = out.tokens[i].surface(text);
         if let Some(end) = longest_end(gazetteer, &out.tokens[i..]) {
+            if end == 1 {
+                out.other_forms[i] = other_form(gazetteer, &out.tokens[i], surface, german);
+            }
             i += end;
             continue;
         }
-        let surface = out.tokens[i].surface(text);
         let step = match script_of_word(surface) {
             Script::Cyrillic if is_capitalised(surface) => {
-                try_forms(gazetteer, text, &mut out, i, russian_forms)
+                try_forms(gazetteer, text, &mut out, i, (russian_forms, 1))
             }
             Script::Latin if german && is_capitalised(surface) => {
-                try_forms(gazetteer, text, &mut out, i, german_forms)
+                try_forms(gazetteer, text, &mut out, i, (german_forms, 1)).or_else(|| {
+                    try_forms(gazetteer, text, &mut out, i, (german_adjective_forms, 2))
+                })
             }
             Script::Arabic => try_proclitics(gazetteer, text, &mut out, i),
             _ => None,
@@ -62,6 +72,18 @@ pub fn normalise(
         i += step.unwrap_or(1);
     }
     out
+}
+
+/// A generated form of a one-token name that is itself a whole gazetteer name.
+fn other_form(gazetteer: &Gazetteer, tok: &Token, surface: &str, german: bool) -> Option<String> {
+    let forms = match script_of_word(surface) {
+        Script::Cyrillic if is_capitalised(surface) => russian_forms(&tok.folded),
+        Script::Latin if german && is_capitalised(surface) => german_forms(&tok.folded),
+        _ => return None,
+    };
+    forms
+        .into_iter()
+        .find(|f| !gazetteer.names().get(f).is_empty())
 }
 
 /// Tokens spanned by the longest gazetteer name that starts at `window[0]`.
@@ -75,21 +97,21 @@ fn longest_end(gazetteer: &Gazetteer, window: &[Token]) -> Option<usize> {
 
 /// Tries the dictionary forms of token `i`, and of `i` (as written or in a form)
 /// with token `i + 1` in a form ("Нижнем Новгороде"). Keeps the combination that
-/// starts the longest name (the first such, in the forms' order). Returns how many
-/// tokens the name spans.
+/// starts the longest name (the first such, in the forms' order) of at least
+/// `min_tokens` tokens. Returns how many tokens the name spans.
 fn try_forms(
     gazetteer: &Gazetteer,
     text: &str,
     out: &mut Normalised,
     i: usize,
-    forms: fn(&str) -> Vec<String>,
+    (forms, min_tokens): (fn(&str) -> Vec<String>, usize),
 ) -> Option<usize> {
     let end = out.tokens.len().min(i + MAX_NAME_TOKENS);
     let mut window: Vec<Token> = out.tokens[i..end].to_vec();
     let first = forms(&window[0].folded);
     let mut best: Option<(usize, String, Option<String>)> = None;
     let mut consider = |len: Option<usize>, a: &str, b: Option<&str>| {
-        if let Some(len) = len {
+        if let Some(len) = len.filter(|&l| l >= min_tokens) {
             if best.as_ref().is_none_or(|(l, _, _)| len > *l) {
                 best = Some((len, a.to_string(), b.map(str::to_string)));
             }
@@ -179,5 +201,6 @@ fn try_proclitics(
     out.tokens[i] = clitic;
     out.tokens.insert(i + 1, name);
     out.inflected.insert(i + 1, true);
+    out.other_forms.insert(i + 1, None);
     Some(len + 1)
 }

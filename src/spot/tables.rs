@@ -380,7 +380,12 @@ const RAW: &[Raw] = &[
             "atlético",
             "deportivo",
         ],
-        stopwords: &[],
+        stopwords: &[
+            "el", "la", "los", "las", "un", "una", "unos", "unas", "lo", "en", "de", "del", "y",
+            "e", "o", "a", "al", "con", "por", "para", "según", "tras", "sin", "sobre", "entre",
+            "desde", "hasta", "que", "se", "su", "sus", "este", "esta", "estos", "estas", "ese",
+            "esa", "pero", "como", "más", "muy", "ya", "no", "ni",
+        ],
     },
     Raw {
         code: "fr",
@@ -457,7 +462,12 @@ const RAW: &[Raw] = &[
             "école",
             "journal",
         ],
-        stopwords: &[],
+        stopwords: &[
+            "le", "la", "les", "l", "un", "une", "des", "du", "de", "d", "en", "et", "ou", "à",
+            "au", "aux", "sur", "sous", "dans", "pour", "par", "avec", "sans", "selon", "entre",
+            "vers", "chez", "que", "qui", "ce", "cette", "ces", "son", "sa", "ses", "il", "elle",
+            "ils", "elles", "on", "nous", "vous", "mais", "plus", "très", "déjà", "ne", "pas",
+        ],
     },
     Raw {
         code: "de",
@@ -557,7 +567,13 @@ const RAW: &[Raw] = &[
             "konzern",
             "gruppe",
         ],
-        stopwords: &[],
+        stopwords: &[
+            "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer",
+            "und", "oder", "aber", "in", "im", "am", "an", "auf", "aus", "bei", "mit", "nach",
+            "von", "vom", "vor", "zu", "zum", "zur", "über", "unter", "um", "für", "gegen", "ohne",
+            "durch", "seit", "bis", "als", "wie", "auch", "nicht", "noch", "schon", "sie", "er",
+            "es", "wir", "ihr", "dieser", "diese", "dieses", "man", "so",
+        ],
     },
     Raw {
         code: "zh",

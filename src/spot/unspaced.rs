@@ -13,7 +13,8 @@
 //!   abbreviations and everyday words far more often than places);
 //! - a two-character name must be able to mean a notable place (an admin region, a
 //!   country, or a town of [`MIN_SHORT_NAME_POPULATION`]), since many two-character
-//!   words are also the names of villages;
+//!   words are also the names of villages and small towns ("合作" cooperation is
+//!   Hezuo, "中心" centre is Zhongxin);
 //! - a two-character name right after a common family name is a person's given name
 //!   ("李长春" is a man, not Changchun), unless it names a country or region;
 //! - a name right before an organisation word is part of that organisation's name
@@ -32,7 +33,7 @@ const MIN_NAME_CHARS: usize = 2;
 const MAX_NAME_CHARS: usize = 16;
 /// A two-character name must be able to mean a town at least this big (or a region or
 /// country): smaller places with two-character names collide with common words.
-const MIN_SHORT_NAME_POPULATION: u64 = 50_000;
+const MIN_SHORT_NAME_POPULATION: u64 = 100_000;
 
 /// Cuts every token that holds unspaced-script characters into name and filler tokens.
 pub fn segment(

@@ -4,4 +4,5 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 "$here/setup.sh"
+[ $# -gt 0 ] || python3 "$here/multilingual_test.py"  # Arabic and Chinese texts (issue #18)
 exec python3 "$here/map_page_test.py" "$@"
