@@ -658,7 +658,7 @@ fn cli_build_and_info() {
     let text = String::from_utf8_lossy(&info.stdout);
     assert!(info.status.success());
     for want in [
-        "format version 2",
+        "format version 3",
         "places      15",
         "P city, village",
         "H stream",
