@@ -564,7 +564,7 @@ fn corrupt_or_truncated_index_is_a_clear_error() {
     let mut b = good.clone();
     b.push(0);
     assert!(open(&b).contains("extended"));
-    for (version, says) in [(1u32, "older mentionmap: rebuild it"), (3, "newer")] {
+    for (version, says) in [(2u32, "older mentionmap: rebuild it"), (4, "newer")] {
         let mut b = good.clone();
         b[8..12].copy_from_slice(&version.to_le_bytes());
         let crc = crc32fast::hash(&b[..28]);
