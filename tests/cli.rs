@@ -338,6 +338,49 @@ fn layers_can_be_selected_and_split() {
 }
 
 #[test]
+fn seas_rivers_and_member_regions_map_on_their_layers() {
+    let text = b"Tankers crossed the Red Sea towards the Mediterranean Sea, and aid \
+        reached Darfur and the Middle East. Floods hit Cambridgeshire and Pangasinan.";
+    let out = run(&["map"], Some(text));
+    assert!(out.status.success());
+    let fc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let by_name = |n: &str| {
+        fc["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["properties"]["name"] == n)
+            .unwrap_or_else(|| panic!("{n} not mapped"))
+            .clone()
+    };
+    let near = |f: &Value, lat: f64, lon: f64, km: f64| {
+        let c = &f["geometry"]["coordinates"];
+        haversine_km((c[1].as_f64().unwrap(), c[0].as_f64().unwrap()), (lat, lon)) < km
+    };
+    let red = by_name("Red Sea");
+    assert_eq!(red["properties"]["layer"], "physical");
+    assert!(near(&red, 20.0, 38.5, 800.0), "{red}");
+    assert_eq!(
+        by_name("Mediterranean Sea")["properties"]["layer"],
+        "physical"
+    );
+    let me = by_name("Middle East");
+    assert_eq!(me["properties"]["layer"], "areas");
+    assert!(near(&me, 29.0, 41.0, 1000.0), "{me}");
+    let darfur = by_name("Darfur");
+    assert_eq!(darfur["properties"]["layer"], "areas");
+    assert!(near(&darfur, 13.0, 24.6, 300.0), "{darfur}");
+    // UK counties and Philippine provinces come from Natural Earth's label points.
+    assert!(near(&by_name("Cambridgeshire"), 52.3, 0.0, 60.0));
+    assert!(near(&by_name("Pangasinan"), 15.9, 120.3, 60.0));
+    let attribution = fc["metadata"]["attribution"].to_string();
+    assert!(
+        attribution.contains("Made with Natural Earth"),
+        "{attribution}"
+    );
+}
+
+#[test]
 fn geojson_is_rfc7946_with_attribution() {
     let out = run(
         &["map"],

@@ -675,7 +675,7 @@ fn corrupt_or_truncated_index_is_a_clear_error() {
     let mut b = good.clone();
     b.push(0);
     assert!(open(&b).contains("extended"));
-    for (version, says) in [(1u32, "older mentionmap: rebuild it"), (3, "newer")] {
+    for (version, says) in [(2u32, "older mentionmap: rebuild it"), (4, "newer")] {
         let mut b = good.clone();
         b[8..12].copy_from_slice(&version.to_le_bytes());
         let crc = crc32fast::hash(&b[..28]);
@@ -769,7 +769,7 @@ fn cli_build_and_info() {
     let text = String::from_utf8_lossy(&info.stdout);
     assert!(info.status.success());
     for want in [
-        "format version 2",
+        "format version 3",
         "places      15",
         "P city, village",
         "H stream",

@@ -232,7 +232,7 @@ impl PyMapper {
                 .map(|n| {
                     Layer::parse(n).ok_or_else(|| {
                         PyValueError::new_err(format!(
-                            "unknown layer {n:?}: expected countries, regions, cities or districts"
+                            "unknown layer {n:?}: expected countries, regions, cities, districts, areas or physical"
                         ))
                     })
                 })

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use clap::Args;
+use mentionmap::eval::coverage::{self, Coverage};
 use mentionmap::eval::{GoldDocument, Prediction, Scores, Tally};
 use mentionmap::pipeline::{MappedDocument, Mapper};
 use mentionmap::{Error, Gazetteer};
@@ -34,6 +35,10 @@ pub struct EvalArgs {
     /// Drop mentions whose best candidate scores below this.
     #[arg(long, value_name = "SCORE")]
     pub min_score: Option<f64>,
+    /// Also print gazetteer coverage: the share of gold toponyms with an entry of that
+    /// name within 161 km of the gold point (an upper bound of acc@161).
+    #[arg(long)]
+    pub coverage: bool,
 }
 
 /// Predictions of one mapped document, in code points.
@@ -85,6 +90,7 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
     };
 
     let mut rows: Vec<(String, Scores, f64)> = Vec::new();
+    let mut covered: Vec<(String, Coverage)> = Vec::new();
     let mut overall = Tally::default();
     let mut overall_secs = 0.0;
     let mut bad_lines = 0;
@@ -98,6 +104,7 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
             source,
         })?;
         let mut tally = Tally::default();
+        let mut cover = Coverage::default();
         let mut secs = 0.0;
         for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
             if args.limit.is_some_and(|l| tally.docs >= l) {
@@ -122,6 +129,11 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
                     continue;
                 }
             };
+            if args.coverage {
+                for t in &doc.toponyms {
+                    cover.add(coverage::check(&gazetteer, t));
+                }
+            }
             let t0 = Instant::now();
             let mapped = mapper.map(&doc.text);
             secs += t0.elapsed().as_secs_f64();
@@ -143,6 +155,7 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
         }
         overall.merge(&tally);
         overall_secs += secs;
+        covered.push((name.clone(), cover));
         rows.push((name, tally.scores(), throughput(&tally, secs)));
     }
     rows.push((
@@ -150,6 +163,11 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
         overall.scores(),
         throughput(&overall, overall_secs),
     ));
+    let total = covered.iter().fold(Coverage::default(), |mut a, (_, c)| {
+        a.merge(c);
+        a
+    });
+    covered.push(("overall".into(), total));
     let docs_per_s = if overall_secs > 0.0 {
         overall.docs as f64 / overall_secs
     } else {
@@ -159,11 +177,21 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
     if args.json {
         let json: Vec<serde_json::Value> = rows
             .iter()
-            .map(|(n, s, mbs)| serde_json::json!({"corpus": n, "scores": s, "mb_per_s": mbs}))
+            .zip(&covered)
+            .map(|((n, s, mbs), (_, c))| {
+                let mut v = serde_json::json!({"corpus": n, "scores": s, "mb_per_s": mbs});
+                if args.coverage {
+                    v["coverage"] = serde_json::json!(c);
+                }
+                v
+            })
             .collect();
         println!("{}", serde_json::to_string_pretty(&serde_json::json!({"corpora": json, "docs_per_s": docs_per_s, "skipped_lines": bad_lines})).map_err(|e| Error::Output(e.to_string()))?);
     } else {
         print_table(&rows);
+        if args.coverage {
+            print_coverage(&covered);
+        }
         println!(
             "{} documents, {:.0} docs/s, {:.2} MB/s (mapping only, one thread){}",
             overall.docs,
@@ -190,6 +218,24 @@ fn throughput(t: &Tally, secs: f64) -> f64 {
         t.bytes as f64 / 1e6 / secs
     } else {
         0.0
+    }
+}
+
+fn print_coverage(rows: &[(String, Coverage)]) {
+    println!(
+        "\n{:<12} {:>6} {:>6} {:>6} {:>6} | {:>8}   (gazetteer coverage: an entry of the name within {} km)",
+        "corpus", "gold", "near", "far", "absent", "covered", coverage::COVERAGE_KM
+    );
+    for (name, c) in rows {
+        println!(
+            "{:<12} {:>6} {:>6} {:>6} {:>6} | {:>8.3}",
+            name,
+            c.gold,
+            c.near,
+            c.far,
+            c.absent,
+            c.share()
+        );
     }
 }
 

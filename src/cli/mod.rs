@@ -162,11 +162,12 @@ pub struct MapArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "geojson")]
     pub format: FormatArg,
-    /// Layers to write, comma-separated: countries, regions, cities, districts.
+    /// Layers to write, comma-separated: countries, regions, cities, districts, areas,
+    /// physical.
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "countries,regions,cities,districts"
+        default_value = "countries,regions,cities,districts,areas,physical"
     )]
     pub layers: Vec<String>,
     /// With -o: write one file per layer (OUT.countries.geojson ...) instead of one.
@@ -649,7 +650,7 @@ fn parse_layers(names: &[String]) -> Result<Vec<Layer>, Error> {
             Layer::parse(n.trim()).ok_or_else(|| Error::Usage {
                 flag: "--layers".into(),
                 message: format!(
-                    "unknown layer {n:?} (choose from countries, regions, cities, districts)"
+                    "unknown layer {n:?} (choose from countries, regions, cities, districts, areas, physical)"
                 ),
             })
         })

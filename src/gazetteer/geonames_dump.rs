@@ -75,6 +75,8 @@ pub fn class_of_kind(kind: PlaceKind) -> u8 {
         PlaceKind::Country | PlaceKind::Admin1 | PlaceKind::Admin2 => b'A',
         PlaceKind::City | PlaceKind::District => b'P',
         PlaceKind::Feature => b'?',
+        PlaceKind::Area => b'L',
+        PlaceKind::Physical => b'T',
     }
 }
 

@@ -5,7 +5,7 @@
 //! ```text
 //! header, 32 bytes (little-endian)
 //!   0  magic "MMGAZ\0"            6  u16 reserved (0)
-//!   8  u32 format version (2)    12  u32 number of sections
+//!   8  u32 format version (3)    12  u32 number of sections
 //!  16  u64 body length (file length - 32)
 //!  24  u32 crc32 of the body     28  u32 crc32 of header bytes 0..28
 //! body
@@ -25,7 +25,10 @@
 //! ```
 //!
 //! Version 2 replaced version 1 (which had to decode every record and rebuild the
-//! R-tree at open); a version-1 file is refused with a request to rebuild it.
+//! R-tree at open). Version 3 added the kinds `area` and `physical` (kind bytes 7 and
+//! 8), which a version-2 reader would reject as corrupt records; older files are
+//! refused with a request to rebuild them, and the bundled gazetteer's cache, named
+//! after the version, is rebuilt.
 //!
 //! Opening checks the magic, version, length and both checksums (the body checksum
 //! is computed over chunks in parallel and combined), then validates every section's
@@ -60,7 +63,7 @@ use crate::error::Error;
 /// The first six bytes of every index file.
 pub const MAGIC: &[u8; 6] = b"MMGAZ\0";
 /// The format version this mentionmap writes and reads.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 const HEADER_LEN: usize = 32;
 /// Indexes with at most this many places have all their records decoded at open:
 /// it costs little, and spares mapping the per-lookup decoding.

@@ -28,7 +28,10 @@ pub use spatial::SpatialIndex;
 
 use crate::error::Error;
 
-/// What sort of place a record is. The order runs from the largest to the smallest.
+/// What sort of place a record is. From `Continent` to `District` the order runs from
+/// the largest to the smallest; `Feature`, `Area` and `Physical` come last, so that code
+/// which asks "smaller than a region?" (`kind >= Admin2`) treats them as it treated every
+/// non-administrative feature before they were told apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PlaceKind {
@@ -45,8 +48,16 @@ pub enum PlaceKind {
     /// A section of a populated place (PPLX), or a neighbourhood placed from the text.
     District,
     /// Any other GeoNames feature: river, sea, mountain, region, spot, historical
-    /// division (classes H, L, R, S, T, U, V and other A codes).
+    /// division (classes H, L, R, S, T, U, V and other A codes), as a GeoNames dump
+    /// gives them.
     Feature,
+    /// An informal, historical or member-defined region, in the bundled gazetteer:
+    /// Darfur, Jutland, the Middle East, the European Union (Natural Earth regions and
+    /// the hand-written table `gazetteer/regions.tsv`).
+    Area,
+    /// A notable physical feature, in the bundled gazetteer: ocean, sea, gulf, river,
+    /// lake, island, mountain range, desert (Natural Earth 1:10m).
+    Physical,
 }
 
 impl PlaceKind {
@@ -60,6 +71,8 @@ impl PlaceKind {
             "city" => PlaceKind::City,
             "district" => PlaceKind::District,
             "feature" => PlaceKind::Feature,
+            "area" => PlaceKind::Area,
+            "physical" => PlaceKind::Physical,
             _ => return None,
         })
     }
@@ -71,6 +84,8 @@ impl PlaceKind {
             PlaceKind::Admin1 | PlaceKind::Admin2 | PlaceKind::Feature => Layer::Regions,
             PlaceKind::City => Layer::Cities,
             PlaceKind::District => Layer::Districts,
+            PlaceKind::Area => Layer::Areas,
+            PlaceKind::Physical => Layer::Physical,
         }
     }
 }
@@ -89,15 +104,21 @@ pub enum Layer {
     Cities,
     /// Districts, neighbourhoods and places estimated from the text.
     Districts,
+    /// Informal, historical and member-defined regions (Darfur, the Middle East).
+    Areas,
+    /// Seas, rivers, lakes, islands, mountains and deserts.
+    Physical,
 }
 
 impl Layer {
     /// All layers, largest first.
-    pub const ALL: [Layer; 4] = [
+    pub const ALL: [Layer; 6] = [
         Layer::Countries,
         Layer::Regions,
         Layer::Cities,
         Layer::Districts,
+        Layer::Areas,
+        Layer::Physical,
     ];
 
     /// The layer's name in output.
@@ -107,6 +128,8 @@ impl Layer {
             Layer::Regions => "regions",
             Layer::Cities => "cities",
             Layer::Districts => "districts",
+            Layer::Areas => "areas",
+            Layer::Physical => "physical",
         }
     }
 
@@ -420,6 +443,30 @@ impl Gazetteer {
             .iter()
             .map(|p| (p, self.place(p.place)))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_kinds_parse_and_have_their_own_layers() {
+        assert_eq!(
+            PlaceKind::parse("physical").map(PlaceKind::layer),
+            Some(Layer::Physical)
+        );
+        assert_eq!(
+            PlaceKind::parse("area").map(PlaceKind::layer),
+            Some(Layer::Areas)
+        );
+        assert_eq!(Layer::parse("physical"), Some(Layer::Physical));
+        assert_eq!(Layer::parse("areas"), Some(Layer::Areas));
+        // GeoNames-dump features keep their kind and layer.
+        assert_eq!(PlaceKind::Feature.layer(), Layer::Regions);
+        // Code that asks "smaller than a region?" treats the new kinds as it treats
+        // features.
+        assert!(PlaceKind::Area > PlaceKind::Admin2 && PlaceKind::Physical > PlaceKind::Admin2);
     }
 }
 

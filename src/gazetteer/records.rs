@@ -28,7 +28,7 @@ const MAX_LON_E7: i32 = 1_800_000_000;
 const MAX_LAT_E7: i32 = 900_000_000;
 
 /// The kinds, by their stored byte.
-const KINDS: [PlaceKind; 7] = [
+const KINDS: [PlaceKind; 9] = [
     PlaceKind::Continent,
     PlaceKind::Country,
     PlaceKind::Admin1,
@@ -36,6 +36,8 @@ const KINDS: [PlaceKind; 7] = [
     PlaceKind::City,
     PlaceKind::District,
     PlaceKind::Feature,
+    PlaceKind::Area,
+    PlaceKind::Physical,
 ];
 
 /// Degrees to the stored 1e-7-degree integer.

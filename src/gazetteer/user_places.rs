@@ -132,6 +132,9 @@ fn parse_kind(kind: &str, feature_code: &str) -> Option<(PlaceKind, String, u8)>
                 PlaceKind::City => "PPL",
                 PlaceKind::District => "PPLX",
                 PlaceKind::Feature => "",
+                PlaceKind::Area => "RGN",
+                // A physical feature without a code ranks as a large one (river, lake).
+                PlaceKind::Physical => "",
             }
         } else {
             feature_code

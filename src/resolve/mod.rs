@@ -156,6 +156,34 @@ pub fn prior(p: &Place) -> f64 {
             0.25 * ((p.population as f64) + 10.0).log10() + seat
         }
         PlaceKind::District | PlaceKind::Feature => 0.2 * ((p.population as f64) + 10.0).log10(),
+        PlaceKind::Area => AREA_PRIOR,
+        PlaceKind::Physical => physical_prior(&p.feature_code),
+    }
+}
+
+/// An informal or member-defined region (Darfur, the Middle East) is named in news as
+/// often as a first-level region of the same size; a bit below admin1 (1.8) so that a
+/// state or province of the same name keeps the lead.
+const AREA_PRIOR: f64 = 1.6;
+/// Oceans stand with continents (2.0).
+const OCEAN_PRIOR: f64 = 2.0;
+/// Seas and gulfs are as large and as often named as first-level regions (1.8).
+const SEA_PRIOR: f64 = 1.8;
+/// Rivers, lakes, islands, ranges, deserts and the like in Natural Earth's 1:10m
+/// selection are notable: they rank with a city of about 400,000 people
+/// (0.25 × log10 400,000 ≈ 1.4), so a large city keeps a name it shares with one.
+const LARGE_FEATURE_PRIOR: f64 = 1.4;
+/// Single points (peaks, capes, passes, waterfalls) rank with a town of 10,000.
+const POINT_FEATURE_PRIOR: f64 = 1.0;
+
+/// The prior of a notable physical feature, by its GeoNames feature code: "a sea is
+/// not a small town".
+fn physical_prior(code: &str) -> f64 {
+    match code {
+        "OCN" => OCEAN_PRIOR,
+        "SEA" | "GULF" => SEA_PRIOR,
+        "MT" | "CAPE" | "PASS" | "FLLS" => POINT_FEATURE_PRIOR,
+        _ => LARGE_FEATURE_PRIOR,
     }
 }
 
@@ -414,7 +442,13 @@ impl<'a> Resolver<'a> {
             0.0
         } else {
             let size = match p.kind {
-                PlaceKind::Continent | PlaceKind::Country | PlaceKind::Admin2 => 0.0,
+                // A sea or region whose name is made of common words ("Red Sea",
+                // "Middle East", "North Sea") is held under that name as a whole.
+                PlaceKind::Continent
+                | PlaceKind::Country
+                | PlaceKind::Admin2
+                | PlaceKind::Area
+                | PlaceKind::Physical => 0.0,
                 // A region called by a common word ("Centre", "Lakes", "Gulf": regions
                 // of Cameroon, South Sudan, Papua New Guinea) counts as a big city
                 // called by one; context in the text can still lift it.
@@ -749,6 +783,30 @@ mod tests {
             .zip(r)
             .map(|(m, r)| (m.surface.clone(), r.place.map(|p| g.place(p).id)))
             .collect()
+    }
+
+    #[test]
+    fn a_sea_is_not_a_small_town() {
+        let g = from_tsv(
+            "id\tname\tkind\tfeature_code\tcountry_code\tadmin1\tpopulation\tlat\tlon\tnames\tabbreviations\tdemonyms\n\
+9300000001\tRed Sea\tphysical\tSEA\t\t\t0\t20\t38.5\t\t\t\n\
+9300000002\tCauvery River\tphysical\tSTM\t\t\t0\t11.1\t79.9\tCauvery\t\t\n\
+9300000003\tPacific Ocean\tphysical\tOCN\t\t\t0\t0\t-160\tPacific\t\t\n\
+9400000001\tMiddle East\tarea\tRGN\t\t\t0\t29\t41\t\t\t\n\
+4353765\tRed Sea\tcity\tPPL\tUS\tNC\t1200\t35.1\t-80.2\t\t\t\n\
+5367440\tPacific\tcity\tPPL\tUS\tMO\t7100\t38.48\t-90.74\t\t\t\n",
+        );
+        let p = |i: u32| prior(&g.place(i));
+        assert!(p(0) > p(4), "the Red Sea outranks a village named after it");
+        assert!(
+            p(2) > p(5) && p(2) >= p(0),
+            "an ocean ranks with continents"
+        );
+        assert!(
+            p(1) > p(4) && p(1) < p(0),
+            "a river ranks between a village and a sea"
+        );
+        assert!(p(3) > p(4));
     }
 
     #[test]
