@@ -197,8 +197,8 @@ struct Block {
 
 /// Extracts the main text of an HTML page.
 ///
-/// Markup nested deeper than [`depth::MAX_NESTING`] elements is flattened before
-/// parsing (see [`depth`]), so the time stays linear in the page's size.
+/// Markup nested deeper than 512 elements (Blink's parser limit) is flattened
+/// before parsing, so the time stays linear in the page's size.
 pub fn extract(html: &str) -> Extracted {
     let html = depth::cap_nesting(html, depth::MAX_NESTING);
     let doc = Html::parse_document(&html);
