@@ -250,7 +250,7 @@ impl Mapper {
         let resolutions = Resolver::new(gaz, self.options.resolve.clone()).resolve(text, &spotted);
         // Relative phrases ("10 km north of", "in") are read in English only: in other
         // languages the same letters are other words (German "In Berlin").
-        let english = language.as_ref().is_none_or(|l| !l.has_own_path());
+        let english = language.as_ref().map_or(true, |l| !l.has_own_path());
         let relatives = if english {
             place_relative(gaz, text, &spotted, &resolutions)
         } else {

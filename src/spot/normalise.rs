@@ -112,7 +112,7 @@ fn try_forms(
     let mut best: Option<(usize, String, Option<String>)> = None;
     let mut consider = |len: Option<usize>, a: &str, b: Option<&str>| {
         if let Some(len) = len.filter(|&l| l >= min_tokens) {
-            if best.as_ref().is_none_or(|(l, _, _)| len > *l) {
+            if best.as_ref().map_or(true, |(l, _, _)| len > *l) {
                 best = Some((len, a.to_string(), b.map(str::to_string)));
             }
         }
@@ -177,7 +177,7 @@ fn try_proclitics(
             folded: form.clone(),
         };
         if let Some(len) = longest_end(gazetteer, &window) {
-            if best.as_ref().is_none_or(|(l, _, _)| len > *l) {
+            if best.as_ref().map_or(true, |(l, _, _)| len > *l) {
                 best = Some((len, skip, form));
             }
         }
