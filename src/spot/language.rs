@@ -78,7 +78,7 @@ impl fmt::Display for UnknownLanguage {
 impl std::error::Error for UnknownLanguage {}
 
 impl Language {
-    /// Detects the language of `text` from its first [`DETECT_SAMPLE_BYTES`] bytes.
+    /// Detects the language of `text` from its first `DETECT_SAMPLE_BYTES` bytes.
     /// `None` when the text has no letters to judge.
     pub fn detect(text: &str) -> Option<Language> {
         let info = detector().detect(sample(text))?;
@@ -148,7 +148,7 @@ fn short_code(lang: whatlang::Lang) -> &'static str {
         .unwrap_or(long)
 }
 
-/// The first [`DETECT_SAMPLE_BYTES`] bytes of `text`, cut at a character boundary.
+/// The first `DETECT_SAMPLE_BYTES` bytes of `text`, cut at a character boundary.
 fn sample(text: &str) -> &str {
     if text.len() <= DETECT_SAMPLE_BYTES {
         return text;

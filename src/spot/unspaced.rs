@@ -9,10 +9,10 @@
 //! resolution (one sense per document, coherence) is the same as for English.
 //!
 //! Guards, because a short name inside running text is often part of another word:
-//! - a name must be at least [`MIN_NAME_CHARS`] characters ("京", "美" are
+//! - a name must be at least `MIN_NAME_CHARS` characters ("京", "美" are
 //!   abbreviations and everyday words far more often than places);
 //! - a two-character name must be able to mean a notable place (an admin region, a
-//!   country, or a town of [`MIN_SHORT_NAME_POPULATION`]), since many two-character
+//!   country, or a town of `MIN_SHORT_NAME_POPULATION`), since many two-character
 //!   words are also the names of villages and small towns ("合作" cooperation is
 //!   Hezuo, "中心" centre is Zhongxin);
 //! - a two-character name right after a common family name is a person's given name
