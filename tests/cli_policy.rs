@@ -60,7 +60,7 @@ fn usage_errors_exit_2_in_every_subcommand() {
         (&["near", "36.2"], "<LON>"),
         (&["eval"], "CORPUS.jsonl"),
         (&["gazetteer", "build"], "--output"),
-        (&["gazetteer", "info"], "<FILE>"),
+        (&["gazetteer", "info", "--no-such-flag"], "--no-such-flag"),
         (&["serve", "--addr"], "--addr"),
         (&["frobnicate"], "mentionmap --help"),
         // values clap accepts but the command cannot use
