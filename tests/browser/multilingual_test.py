@@ -65,6 +65,11 @@ def check_text(driver, res, url, label, text, places):
             continue
         mpt.click_marker(driver, surface)
         text = mpt.popup_text(driver, surface)
+        if english not in text:
+            # Aleppo's and Idlib's markers lie close at this zoom and a click can land
+            # while the fanned-out markers still move: click once more, as a person would.
+            mpt.click_marker(driver, surface)
+            text = mpt.popup_text(driver, surface)
         res.check(f"{label}: {surface} popup names {english}", english in text, text[:200])
     mpt.save_shot(driver, f"multilingual-{label.lower()}")
 
