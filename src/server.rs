@@ -258,13 +258,9 @@ async fn map(State(state): State<AppState>, headers: HeaderMap, body: Body) -> R
         }
     };
     drop(body);
-    let Ok(Ok(permit)) =
-        tokio::time::timeout(MAP_QUEUE_WAIT, state.map_permits.clone().acquire_owned()).await
-    else {
-        return error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "every mapping worker is busy: try again shortly",
-        );
+    let permit = match map_permit(&state).await {
+        Ok(p) => p,
+        Err(res) => return res,
     };
     let mapper = state.mapper.clone();
     let result = tokio::task::spawn_blocking(move || {
@@ -287,6 +283,18 @@ async fn map(State(state): State<AppState>, headers: HeaderMap, body: Body) -> R
     }
 }
 
+/// A mapping worker's permit, waiting up to [`MAP_QUEUE_WAIT`]; 503 when none
+/// frees up in time.
+async fn map_permit(state: &AppState) -> Result<tokio::sync::OwnedSemaphorePermit, Response> {
+    match tokio::time::timeout(MAP_QUEUE_WAIT, state.map_permits.clone().acquire_owned()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => Err(error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "every mapping worker is busy: try again shortly",
+        )),
+    }
+}
+
 /// `POST /api/aggregate`: a JSONL body (one document per line, as for
 /// `map --jsonl`; URLs are not fetched) → the corpus as one feature per place
 /// ([`crate::aggregate::aggregate_jsonl`]). 422 when no line is a document.
@@ -296,13 +304,9 @@ async fn aggregate(State(state): State<AppState>, headers: HeaderMap, body: Body
         Ok(b) => b,
         Err(res) => return res,
     };
-    let Ok(Ok(permit)) =
-        tokio::time::timeout(MAP_QUEUE_WAIT, state.map_permits.clone().acquire_owned()).await
-    else {
-        return error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "every mapping worker is busy: try again shortly",
-        );
+    let permit = match map_permit(&state).await {
+        Ok(p) => p,
+        Err(res) => return res,
     };
     let mapper = state.mapper.clone();
     let result = tokio::task::spawn_blocking(move || {
