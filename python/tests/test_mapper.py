@@ -72,7 +72,7 @@ def test_seed_metadata_credits_geonames(mapper, seed_text):
     assert meta["attribution"][0] == mentionmap.GEONAMES_ATTRIBUTION
     assert "CC BY 4.0" in meta["attribution"][0]
     assert meta["doc"] == "seed"
-    assert meta["layers"] == ["countries", "regions", "cities", "districts"]
+    assert meta["layers"] == ["countries", "regions", "cities", "districts", "areas", "physical"]
     assert mapper.attribution[0] == mentionmap.GEONAMES_ATTRIBUTION
 
 
