@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use mentionmap::aggregate::{Aggregator, DocInfo};
-use mentionmap::batch::{self, BatchDoc, DocError, DocResult};
+use mentionmap::batch::{self, DocError, DocResult};
 use mentionmap::fetch::{FetchOptions, Fetcher};
 use mentionmap::output::{self, Metadata};
 use mentionmap::pipeline::Mapper;
@@ -34,13 +34,7 @@ pub struct AggregateConfig<'a> {
 /// Maps and aggregates a batch; 0, or [`EXIT_SOME_FAILED`] when a document failed.
 pub fn run(cfg: AggregateConfig<'_>, source: BatchSource) -> Result<i32, Error> {
     let started = Instant::now();
-    let (source_name, docs): (
-        String,
-        Box<dyn Iterator<Item = Result<BatchDoc, DocError>> + Send>,
-    ) = match &source {
-        BatchSource::Jsonl(p) => (p.display().to_string(), Box::new(batch::jsonl_docs(p)?)),
-        BatchSource::Dir(p) => (p.display().to_string(), Box::new(batch::dir_docs(p))),
-    };
+    let (source_name, docs) = source.open()?;
     let fetcher = Fetcher::new(cfg.fetch.clone())?;
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = cfg.threads {

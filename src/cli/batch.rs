@@ -34,6 +34,20 @@ pub enum BatchSource {
     Dir(PathBuf),
 }
 
+/// The documents of a batch, each or its error, one at a time.
+pub type BatchDocs = Box<dyn Iterator<Item = Result<BatchDoc, DocError>> + Send>;
+
+impl BatchSource {
+    /// The source's name for messages and its documents (a JSONL file that
+    /// cannot be opened is an error at once; a bad line or file is one bad document).
+    pub fn open(&self) -> Result<(String, BatchDocs), Error> {
+        Ok(match self {
+            BatchSource::Jsonl(p) => (p.display().to_string(), Box::new(batch::jsonl_docs(p)?)),
+            BatchSource::Dir(p) => (p.display().to_string(), Box::new(batch::dir_docs(p))),
+        })
+    }
+}
+
 /// Everything a batch run needs.
 pub struct BatchConfig<'a> {
     pub mapper: &'a Mapper,
@@ -50,13 +64,7 @@ pub struct BatchConfig<'a> {
 /// Runs a batch; returns 0, or [`EXIT_SOME_FAILED`] when any document failed.
 pub fn run(cfg: BatchConfig<'_>, source: BatchSource) -> Result<i32, Error> {
     let started = Instant::now();
-    let (source_name, docs): (
-        String,
-        Box<dyn Iterator<Item = Result<BatchDoc, DocError>> + Send>,
-    ) = match &source {
-        BatchSource::Jsonl(p) => (p.display().to_string(), Box::new(batch::jsonl_docs(p)?)),
-        BatchSource::Dir(p) => (p.display().to_string(), Box::new(batch::dir_docs(p))),
-    };
+    let (source_name, docs) = source.open()?;
     let fetcher = Fetcher::new(cfg.fetch.clone())?;
     let pool = {
         let mut b = rayon::ThreadPoolBuilder::new();
