@@ -204,6 +204,20 @@ fn run(cache: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Runs `gazetteer download --countries CODE --mirror MIRROR` and then `extra`.
+fn download(cache: &Path, code: &str, mirror: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "gazetteer",
+        "download",
+        "--countries",
+        code,
+        "--mirror",
+        mirror,
+    ];
+    args.extend_from_slice(extra);
+    run(cache, &args)
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -244,17 +258,7 @@ fn assert_one_line_error(out: &Output, code: i32, needles: &[&str]) {
 fn downloaded_syria_maps_handarat_from_the_gazetteer() {
     let mirror = serve(sy_mirror(), &[]);
     let cache = tempfile::tempdir().unwrap();
-    let out = run(
-        cache.path(),
-        &[
-            "gazetteer",
-            "download",
-            "--countries",
-            "sy",
-            "--mirror",
-            &mirror.url,
-        ],
-    );
+    let out = download(cache.path(), "sy", &mirror.url, &[]);
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
     assert!(!err.contains("warning"), "{err}");
@@ -353,19 +357,11 @@ fn a_dropped_connection_is_resumed_with_a_range_request() {
     let mirror = serve(sy_mirror(), &["SY.zip"]);
     let cache = tempfile::tempdir().unwrap();
     let out_path = cache.path().join("sy.gaz");
-    let out = run(
+    let out = download(
         cache.path(),
-        &[
-            "gazetteer",
-            "download",
-            "--countries",
-            "SY",
-            "--no-bundled",
-            "--mirror",
-            &mirror.url,
-            "-o",
-            out_path.to_str().unwrap(),
-        ],
+        "SY",
+        &mirror.url,
+        &["--no-bundled", "-o", out_path.to_str().unwrap()],
     );
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
@@ -403,18 +399,7 @@ fn a_part_file_from_an_earlier_run_is_continued() {
     std::fs::create_dir_all(&downloads).unwrap();
     let zip = sy_zip();
     std::fs::write(downloads.join("SY.zip.part"), &zip[..1000]).unwrap();
-    let out = run(
-        cache.path(),
-        &[
-            "gazetteer",
-            "download",
-            "--countries",
-            "SY",
-            "--no-bundled",
-            "--mirror",
-            &mirror.url,
-        ],
-    );
+    let out = download(cache.path(), "SY", &mirror.url, &["--no-bundled"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let seen = mirror.seen.lock().unwrap().clone();
     let first = seen.iter().find(|s| s.0 == "SY.zip").unwrap();
@@ -427,18 +412,7 @@ fn files_missing_from_the_mirror_other_than_the_dump_are_warnings() {
     let files = HashMap::from([("SY.zip".to_string(), sy_zip())]);
     let mirror = serve(files, &[]);
     let cache = tempfile::tempdir().unwrap();
-    let out = run(
-        cache.path(),
-        &[
-            "gazetteer",
-            "download",
-            "--countries",
-            "SY",
-            "--no-bundled",
-            "--mirror",
-            &mirror.url,
-        ],
-    );
+    let out = download(cache.path(), "SY", &mirror.url, &["--no-bundled"]);
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
     for f in [
@@ -462,17 +436,7 @@ fn a_missing_country_dump_is_an_error() {
     files.remove("SY.zip");
     let mirror = serve(files, &[]);
     let cache = tempfile::tempdir().unwrap();
-    let out = run(
-        cache.path(),
-        &[
-            "gazetteer",
-            "download",
-            "--countries",
-            "SY",
-            "--mirror",
-            &mirror.url,
-        ],
-    );
+    let out = download(cache.path(), "SY", &mirror.url, &[]);
     assert_one_line_error(&out, 7, &["SY.zip", "404"]);
     assert!(!cache.path().join("geonames.gaz").exists());
 }
@@ -486,17 +450,7 @@ fn an_unreachable_mirror_is_exit_7_in_one_line() {
         .port();
     let cache = tempfile::tempdir().unwrap();
     let url = format!("http://127.0.0.1:{port}/");
-    let out = run(
-        cache.path(),
-        &[
-            "gazetteer",
-            "download",
-            "--countries",
-            "SY",
-            "--mirror",
-            &url,
-        ],
-    );
+    let out = download(cache.path(), "SY", &url, &[]);
     assert_one_line_error(&out, 7, &["SY.zip", "refused"]);
 }
 
@@ -513,17 +467,7 @@ fn a_bad_zip_is_a_clear_error_and_is_not_kept() {
         files.insert("SY.zip".into(), bad);
         let mirror = serve(files, &[]);
         let cache = tempfile::tempdir().unwrap();
-        let out = run(
-            cache.path(),
-            &[
-                "gazetteer",
-                "download",
-                "--countries",
-                "SY",
-                "--mirror",
-                &mirror.url,
-            ],
-        );
+        let out = download(cache.path(), "SY", &mirror.url, &[]);
         assert_one_line_error(&out, 7, &["SY.zip", needle]);
         assert!(!cache.path().join("downloads/SY.zip").exists());
         assert!(!cache.path().join("geonames.gaz").exists());
@@ -539,17 +483,11 @@ fn a_local_directory_mirror_is_read_in_place() {
         std::fs::write(p, bytes).unwrap();
     }
     let cache = tempfile::tempdir().unwrap();
-    let out = run(
+    let out = download(
         cache.path(),
-        &[
-            "gazetteer",
-            "download",
-            "--countries",
-            "SY",
-            "--no-bundled",
-            "--mirror",
-            dir.path().to_str().unwrap(),
-        ],
+        "SY",
+        dir.path().to_str().unwrap(),
+        &["--no-bundled"],
     );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
