@@ -12,11 +12,13 @@
 //! as a surname for the whole document, so a later "Kerry said" is a person too (one
 //! sense per document). A place name must be capitalised (connectors such as "of" or
 //! "upon" excepted), must not be a lone function word, and must not be the first part
-//! of a street, building, school, company or newspaper name ("Aleppo University").
+//! of a street, building, school, company or newspaper name ("Aleppo University",
+//! "the Arndale Centre") or of a money amount ("US$2 million"): see `embedded`.
 //!
 //! Capitalised words that no gazetteer holds but that a place noun follows ("the
 //! Handarat area") are reported as [`UnknownName`]s for relative placement.
 
+mod embedded;
 mod foreign;
 pub mod language;
 pub mod lexicon;
@@ -316,15 +318,12 @@ impl<'a> Spotter<'a> {
                     continue;
                 }
             }
-            // "Aleppo University", "New York Times": part of another name.
-            if let Some(next) = tokens.get(m.end_token) {
-                let gap = &text[tokens[m.end_token - 1].end..next.start];
-                if gap == " "
-                    && is_capitalised(next.surface(text))
-                    && self.lexicon.is_organisation_head(&next.folded)
-                {
-                    continue;
-                }
+            // Part of a money amount or of another name: "US$2 million", "Aleppo
+            // University", "the Arndale Centre".
+            if embedded::is_currency_code(text, tokens, &range)
+                || embedded::is_part_of_organisation_name(text, tokens, &range, &self.lexicon)
+            {
+                continue;
             }
             let mut end = tokens[m.end_token - 1].end;
             if candidates.iter().any(|p| p.trailing_dot) && text[end..].starts_with('.') {
