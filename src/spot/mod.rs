@@ -321,7 +321,7 @@ impl<'a> Spotter<'a> {
             // Part of a money amount or of another name: "US$2 million", "Aleppo
             // University", "the Arndale Centre".
             if embedded::is_currency_code(text, tokens, &range)
-                || embedded::is_part_of_organisation_name(text, tokens, &range, &self.lexicon)
+                || embedded::is_part_of_organisation_name(text, tokens, &range, self.lexicon)
             {
                 continue;
             }
