@@ -43,7 +43,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import naturalearth  # noqa: E402  (next to this script)
+import admin1_names  # noqa: E402  (next to this script)
+import naturalearth  # noqa: E402
 import regions  # noqa: E402
 
 NATURAL_EARTH = HERE / "naturalearth" / "ne-10m-named-points.geojson.gz"
@@ -907,6 +908,8 @@ def main():
                                                r["lat"], r["lon"]))
 
         rows = continents + countries + admin1 + counties + cities + divisions + features + member_regions
+        n = admin1_names.add_bare_names(admin1, rows, naturalearth.fold, ENGLISH_WORDS_AND_NAMES, notes)
+        log(f"admin1 bare names added: {n}")
         ids = collections.Counter(r["id"] for r in rows)
         dup = [i for i, n in ids.items() if n > 1]
         if dup:
