@@ -1,6 +1,7 @@
 //! Names that stand inside another kind of expression and so do not mention the place:
-//! a currency ("US$2.8 million"), or the name of an organisation or building
-//! ("Aleppo University", "the Arndale Centre").
+//! a currency ("US$2.8 million"), the name of an organisation or building ("Aleppo
+//! University", "the Arndale Centre"), or a code that is not the place's initials
+//! ("DAC", Dhaka's airport code).
 //!
 //! Each check looks only at the tokens and characters right around the matched span,
 //! so it costs a few comparisons per candidate name. Public bodies are deliberately not
@@ -78,6 +79,18 @@ pub(super) fn is_part_of_organisation_name(
     head_after || lone_head_after_name
 }
 
+/// Is `acronym` the initials of `name`'s words ("NYC" of "New York City", "LA" of "Los
+/// Angeles")? Airport codes and other codes a gazetteer lists as alternate names are
+/// not ("DAC" for Dhaka, "UFA" for Ufa).
+pub(super) fn is_initialism_of(acronym: &str, name: &str) -> bool {
+    let initials = name
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter_map(|word| word.chars().next())
+        .flat_map(char::to_uppercase);
+    let letters = acronym.chars().filter(|c| *c != '.');
+    initials.eq(letters)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,6 +127,16 @@ mod tests {
             let (tokens, range) = span_of(text, word);
             assert!(!is_currency_code(text, &tokens, &range), "{text}");
         }
+    }
+
+    #[test]
+    fn initialisms_are_told_from_codes() {
+        assert!(is_initialism_of("NYC", "New York City"));
+        assert!(is_initialism_of("LA", "Los Angeles"));
+        assert!(is_initialism_of("K.L.", "Kuala Lumpur"));
+        assert!(!is_initialism_of("DAC", "Dhaka"));
+        assert!(!is_initialism_of("NYC", "Manhattan"));
+        assert!(!is_initialism_of("UF", "Ufa"));
     }
 
     #[test]

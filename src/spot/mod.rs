@@ -278,14 +278,16 @@ impl<'a> Spotter<'a> {
                 .filter(|p| self.options.demonyms || p.kind != NameKind::Demonym)
                 .collect();
             // An acronym ("UN", "CNN", "FDA") names a country or region by its
-            // abbreviation, or a big city ("LA", "NYC"); airport codes and other
-            // capitals among towns' alternate names do not count.
+            // abbreviation, or a big city by its initials ("LA", "NYC"); airport codes
+            // among cities' alternate names ("DAC" Dhaka, "TNA" Jinan) do not count.
             if caps && single && first.surface(text).chars().count() <= 5 {
+                let acronym = first.surface(text);
                 candidates.retain(|p| {
                     let place = self.gazetteer.place(p.place);
                     p.kind == NameKind::Abbreviation
                         || place.kind <= PlaceKind::Admin1
-                        || place.population >= 1_000_000
+                        || (place.population >= 1_000_000
+                            && embedded::is_initialism_of(acronym, &place.name))
                 });
             }
             if candidates.is_empty() {
