@@ -122,6 +122,100 @@
   }
   map.setView([25, 10], 2);
 
+  // ------------------------------------------------- first-level boundaries
+
+  /* States, provinces and governorates (web/basemap/admin1.js, Natural Earth):
+   * the lines between divisions of one country, drawn from ADMIN1_MIN_ZOOM on.
+   * A served page loads the file only when first zoomed in that far (it is as
+   * big as the rest of the basemap); a self-contained page has it inlined. The
+   * lines are one SVG path per first zoom, so tests can find `path.mm-admin1`. */
+  var ADMIN1_MIN_ZOOM = 4;             // a continent fills the view: provinces become a useful frame
+  var ADMIN1_SRC = "basemap/admin1.js";
+  map.createPane("mm-admin1");
+  map.getPane("mm-admin1").style.zIndex = 260;   // over the country fills, under labels and markers
+  map.getPane("mm-admin1").style.pointerEvents = "none";
+  var admin1Layer = L.layerGroup([], {
+    attribution: 'Boundaries: made with <a href="https://www.naturalearthdata.com/" target="_blank" rel="noopener noreferrer">Natural Earth</a>'
+  });
+  var admin1Groups = null;             // [{minzoom, line}] once decoded
+  var admin1Loading = false;
+
+  /* One encoded line of admin1.js (see web/tools/make_admin1.py): base-32
+   * zigzag integers, the first point then steps, in 1/scale degree. */
+  function decodeAdmin1(s, data, digit) {
+    var ints = [], n = 0, shift = 0;
+    for (var i = 0; i < s.length; i++) {
+      var d = digit[s.charCodeAt(i)];
+      if (d === undefined) return null;                 // not our alphabet: skip the line
+      n += (d & 31) * Math.pow(2, shift);
+      if (d & 32) { shift += 5; continue; }             // a MORE digit: the number goes on
+      ints.push(n % 2 ? -(n + 1) / 2 : n / 2);
+      n = 0; shift = 0;
+    }
+    var pts = [], x = 0, y = 0;
+    for (var k = 0; k + 1 < ints.length; k += 2) {
+      x += ints[k]; y += ints[k + 1];
+      pts.push([y / data.scale, x / data.scale]);
+    }
+    return pts.length >= 2 ? pts : null;
+  }
+
+  function buildAdmin1(data) {
+    var digit = {};
+    for (var i = 0; i < 32; i++) {
+      digit[data.final.charCodeAt(i)] = i;
+      digit[data.more.charCodeAt(i)] = i | 32;
+    }
+    var renderer = L.svg({ pane: "mm-admin1", padding: 0.3 });
+    return (data.groups || []).map(function (g) {
+      var lines = [];
+      (g.lines || []).forEach(function (s) {
+        var pts = decodeAdmin1(String(s), data, digit);
+        if (pts) lines.push(pts);
+      });
+      return {
+        minzoom: g.minzoom,
+        line: L.polyline(lines, {
+          renderer: renderer, pane: "mm-admin1", interactive: false, className: "mm-admin1",
+          color: "#a99bb8", weight: 0.9, opacity: 0.9, dashArray: "4 3", smoothFactor: 1.5
+        })
+      };
+    });
+  }
+
+  function drawAdmin1() {
+    if (!map.hasLayer(admin1Layer)) return;
+    var z = map.getZoom();
+    var data = window.MENTIONMAP_ADMIN1;
+    if (!admin1Groups && data) admin1Groups = buildAdmin1(data);
+    if (!admin1Groups) {
+      if (z >= ADMIN1_MIN_ZOOM && !admin1Loading) loadAdmin1();
+      return;
+    }
+    var shown = 0;
+    admin1Groups.forEach(function (g) {
+      var want = z >= Math.max(g.minzoom, ADMIN1_MIN_ZOOM);
+      if (want && !admin1Layer.hasLayer(g.line)) admin1Layer.addLayer(g.line);
+      if (!want && admin1Layer.hasLayer(g.line)) admin1Layer.removeLayer(g.line);
+      if (want) shown++;
+    });
+    document.body.setAttribute("data-mm-admin1", String(shown));
+  }
+
+  function loadAdmin1() {
+    admin1Loading = true;
+    var s = document.createElement("script");
+    s.src = ADMIN1_SRC;
+    s.onload = drawAdmin1;
+    // Without the file (a page copied alone) the map simply has no province lines.
+    s.onerror = function () { document.body.setAttribute("data-mm-admin1", "unavailable"); };
+    document.body.appendChild(s);
+  }
+
+  admin1Layer.on("add", function () { setTimeout(drawAdmin1, 0); });
+  map.on("zoomend", drawAdmin1);
+  if (!tiles) admin1Layer.addTo(map);
+
   // ---------------------------------------------------------------- labels
 
   /* Names drawn on the offline basemap (web/basemap/labels.js): countries from
@@ -131,7 +225,7 @@
    * map stays readable at every zoom. Not drawn over online tiles (they have
    * their own). */
   var LABEL_MAX = 220;                 // labels per view: enough to read, few DOM nodes
-  var LABEL_CHAR_PX = { country: 7.5, admin1: 6.2, city: 6.4 };   // text width estimate per character
+  var LABEL_CHAR_PX = { country: 7.5, admin1: 6.2, city: 6.4, place: 7.2 };   // text width estimate per character
   var LABEL_H = 14;                    // px, one line of label text
   map.createPane("mm-labels");
   map.getPane("mm-labels").style.zIndex = 380;   // above the outlines, below markers
@@ -157,42 +251,100 @@
     return out;
   }
 
+  /* Boxes already taken on screen, in a coarse grid so that a corpus map with
+   * thousands of markers still places its labels in a few milliseconds. */
+  var LABEL_CELL = 64;                 // px, grid cell of the clash index
+  function BoxIndex() { this.cells = {}; }
+  BoxIndex.prototype.each = function (box, fn) {
+    for (var gx = Math.floor(box[0] / LABEL_CELL); gx <= Math.floor(box[2] / LABEL_CELL); gx++) {
+      for (var gy = Math.floor(box[1] / LABEL_CELL); gy <= Math.floor(box[3] / LABEL_CELL); gy++) {
+        if (fn(gx + ":" + gy)) return true;
+      }
+    }
+    return false;
+  };
+  BoxIndex.prototype.clashes = function (box) {
+    var cells = this.cells;
+    return this.each(box, function (key) {
+      var list = cells[key] || [];
+      for (var k = 0; k < list.length; k++) {
+        var b = list[k];
+        if (box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1]) return true;
+      }
+      return false;
+    });
+  };
+  BoxIndex.prototype.add = function (box) {
+    var cells = this.cells;
+    this.each(box, function (key) { (cells[key] = cells[key] || []).push(box); return false; });
+  };
+
+  function addLabel(latlng, kind, name, anchor) {
+    var icon = L.divIcon({
+      className: "mm-maplabel mm-maplabel-" + kind,
+      html: kind === "city" ? '<span class="mm-maplabel-dot"></span>' + esc(name) : esc(name),
+      iconSize: null,
+      iconAnchor: anchor
+    });
+    L.marker(latlng, { icon: icon, pane: "mm-labels", interactive: false, keyboard: false })
+      .addTo(labelLayer);
+  }
+
+  /* The mapped places' own names, beside their markers (right, else left),
+   * biggest markers first; every marker disc is taken before any basemap name
+   * is placed, so no town or country name runs under a marker. */
+  function placeMarkerLabels(taken, size) {
+    var shown = (typeof places === "undefined" ? [] : places).filter(function (pl) {
+      return map.hasLayer(groups[pl.layer]);
+    });
+    var view = map.getSize(), n = 0, discs = [];
+    shown.forEach(function (pl) {
+      var pt = map.latLngToContainerPoint(pl.marker.getLatLng()), r = pl.marker.getRadius();
+      if (pt.x < -r || pt.y < -r || pt.x > view.x + r || pt.y > view.y + r) return;
+      taken.add([pt.x - r, pt.y - r, pt.x + r, pt.y + r]);
+      discs.push({ pl: pl, pt: pt, r: r });
+    });
+    discs.sort(function (a, b) { return b.r - a.r || a.pl.index - b.pl.index; });
+    for (var i = 0; i < discs.length && n < size; i++) {
+      var d = discs[i], name = d.pl.props.name == null ? "" : String(d.pl.props.name);
+      if (!name) continue;
+      var w = name.length * LABEL_CHAR_PX.place + 4, h = LABEL_H, gap = d.r + 2;
+      var right = [d.pt.x + gap, d.pt.y - h / 2, d.pt.x + gap + w, d.pt.y + h / 2];
+      var left = [d.pt.x - gap - w, d.pt.y - h / 2, d.pt.x - gap, d.pt.y + h / 2];
+      var box = !taken.clashes(right) ? right : !taken.clashes(left) ? left : null;
+      if (!box) continue;
+      taken.add(box);
+      n++;
+      addLabel(d.pl.marker.getLatLng(), "place", name,
+        box === right ? [-Math.round(gap), 8] : [Math.round(gap + w), 8]);
+    }
+    return n;
+  }
+
   function drawLabels() {
     labelLayer.clearLayers();
-    if (!LABELS || !map.hasLayer(labelLayer)) return;
-    var z = map.getZoom(), placed = [], n = 0;
-    var cands = labelCandidates(z, map.getBounds().pad(0.1));
+    if (!map.hasLayer(labelLayer)) return;
+    var taken = new BoxIndex();
+    var n = placeMarkerLabels(taken, LABEL_MAX);
+    var z = map.getZoom();
+    var cands = LABELS ? labelCandidates(z, map.getBounds().pad(0.1)) : [];
     for (var i = 0; i < cands.length && n < LABEL_MAX; i++) {
       var c = cands[i], pt = map.latLngToContainerPoint([c.lat, c.lon]);
       var w = c.name.length * LABEL_CHAR_PX[c.kind] + 6, h = LABEL_H;
       var box = c.kind === "city"
         ? [pt.x - 3, pt.y - h / 2, pt.x + w, pt.y + h / 2]          // a dot and the name to its right
         : [pt.x - w / 2, pt.y - h / 2, pt.x + w / 2, pt.y + h / 2];
-      var clash = false;
-      for (var k = 0; k < placed.length && !clash; k++) {
-        var b = placed[k];
-        clash = box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1];
-      }
-      if (clash) continue;
-      placed.push(box);
+      if (taken.clashes(box)) continue;
+      taken.add(box);
       n++;
-      var icon = L.divIcon({
-        className: "mm-maplabel mm-maplabel-" + c.kind,
-        html: c.kind === "city" ? '<span class="mm-maplabel-dot"></span>' + esc(c.name) : esc(c.name),
-        iconSize: null,
-        iconAnchor: c.kind === "city" ? [3, 7] : [Math.round(w / 2), 7]
-      });
-      L.marker([c.lat, c.lon], { icon: icon, pane: "mm-labels", interactive: false, keyboard: false })
-        .addTo(labelLayer);
+      addLabel([c.lat, c.lon], c.kind, c.name, c.kind === "city" ? [3, 7] : [Math.round(w / 2), 7]);
     }
     document.body.setAttribute("data-mm-labels", String(n));
   }
 
-  if (LABELS) {
-    labelLayer.on("add", function () { setTimeout(drawLabels, 0); });
-    map.on("zoomend moveend", drawLabels);
-    if (!tiles) labelLayer.addTo(map);
-  }
+  labelLayer.on("add", function () { setTimeout(drawLabels, 0); });
+  map.on("moveend", drawLabels);       // after spreadMarkers (zoomend), which also calls it
+  if (!tiles) labelLayer.addTo(map);
 
   // One SVG renderer for all markers, so each marker is an SVG <path> tests can find.
   var svg = L.svg({ padding: 0.5 });
@@ -204,7 +356,8 @@
     overlays['<span class="mm-swatch" style="background:' + LAYER_INFO[l].color + '"></span>' +
       LAYER_INFO[l].label + ' <span class="mm-layer-n" data-layer="' + l + '"></span>'] = groups[l];
   });
-  if (LABELS) overlays['<span class="mm-swatch mm-swatch-label"></span>Place names'] = labelLayer;
+  overlays['<span class="mm-swatch mm-swatch-label"></span>Place names'] = labelLayer;
+  overlays['<span class="mm-swatch mm-swatch-admin1"></span>Province lines'] = admin1Layer;
   var layersControl = L.control.layers(Object.keys(baseLayers).length > 1 ? baseLayers : null, overlays, {
     collapsed: false,
     position: "topright"
@@ -595,6 +748,7 @@
       placed.push({ pt: pos, r: r });
     });
     document.body.setAttribute("data-mm-spread", String(moved));
+    drawLabels();                      // names follow the markers' new places
   }
 
   /* A point on rings around `host` where a disc of radius r overlaps no placed one. */
