@@ -247,7 +247,7 @@ def check_embedded(driver, res, url, label, expect_input_hidden, screenshot):
     res.check(f"{label}: GeoNames attribution on the map", "GeoNames (CC BY 4.0)" in attribution, attribution)
     res.check(f"{label}: legend and layer control",
               driver.execute_script("return !!document.querySelector('.mm-legend') && "
-                                    "document.querySelectorAll('.leaflet-control-layers-overlays label').length === 7"))
+                                    "document.querySelectorAll('.leaflet-control-layers-overlays label').length === 8"))
 
     # Click Aleppo's marker.
     try:
@@ -307,14 +307,41 @@ def marker_centres(driver, names):
         return out;""", names)
 
 
+def label_boxes(driver, kinds):
+    """[text, left, top, right, bottom] of the map's name labels of these kinds."""
+    return driver.execute_script("""
+        var out = [];
+        arguments[0].forEach(function (k) {
+          document.querySelectorAll('.mm-maplabel-' + k).forEach(function (e) {
+            var r = e.getBoundingClientRect();
+            out.push([e.textContent, r.left, r.top, r.right, r.bottom, k]);
+          });
+        });
+        return out;""", kinds)
+
+
+def admin1_paths(driver):
+    """Boundary paths drawn inside the map view: [number of path.mm-admin1 with
+    a non-empty outline crossing the view, total path length of their 'd']."""
+    return driver.execute_script("""
+        var m = document.getElementById('mm-map').getBoundingClientRect(), n = 0, len = 0;
+        document.querySelectorAll('path.mm-admin1').forEach(function (p) {
+          var d = p.getAttribute('d') || '', r = p.getBoundingClientRect();
+          if (d.length < 10 || r.right < m.left || r.left > m.right || r.bottom < m.top || r.top > m.bottom) return;
+          n++; len += d.length;
+        });
+        return [n, len];""")
+
+
 def check_zoom_views(driver, res, label):
-    """The offline page is readable at world and city zoom: country names and
-    spread markers at world zoom, town names around Aleppo at city zoom."""
+    """The offline page is readable at world, country and city zoom: country
+    names and spread, named markers with no basemap name under them at world
+    zoom; province lines from country zoom on; town names and the places' own
+    names around Aleppo at city zoom."""
     driver.execute_script("window.mentionmap.map.closePopup(); "
                           "window.mentionmap.map.setView([30, 30], 2, {animate: false});")
     time.sleep(0.8)
-    countries = driver.execute_script(
-        "return Array.prototype.map.call(document.querySelectorAll('.mm-maplabel-country'), e => e.textContent)")
+    countries = [b[0] for b in label_boxes(driver, ["country"])]
     res.check(f"{label}: country names at world zoom", len(countries) >= 10, f"{len(countries)}: {countries[:8]}")
     names = ["Syria", "Aleppo", "Handarat"]
     c = marker_centres(driver, names)
@@ -324,12 +351,38 @@ def check_zoom_views(driver, res, label):
     res.check(f"{label}: Syria, Aleppo and Handarat spread apart at world zoom", apart, repr(c))
     leaders = driver.execute_script("return document.querySelectorAll('path.mm-leader').length")
     res.check(f"{label}: spread markers have leader lines", leaders >= 1, f"{leaders}")
+    shown = [b[0] for b in label_boxes(driver, ["place"])]
+    res.check(f"{label}: the spread markers are named at world zoom",
+              sum(n in shown for n in names) >= 2, repr(shown))
+    # No country, region or town name runs under a marker (shrunk by 2 px: the
+    # label box estimate is not pixel-exact).
+    discs = marker_centres(driver, names + ["Moscow", "Washington", "Russia", "United States"])
+    under = [(b[0], n) for b in label_boxes(driver, ["country", "admin1", "city"]) for n, (x, y, r) in discs.items()
+             if b[1] + 2 < x + r and b[3] - 2 > x - r and b[2] + 2 < y + r and b[4] - 2 > y - r]
+    res.check(f"{label}: no basemap name under a marker at world zoom", not under, repr(under[:5]))
+    n, _ = admin1_paths(driver)
+    res.check(f"{label}: no province lines at world zoom", n == 0, f"{n} paths")
     save_shot(driver, f"{label.replace('/', '-')}-world.png")
+
+    driver.execute_script("window.mentionmap.map.setView([35, 38.5], 6, {animate: false});")
+    try:
+        wait_for(driver, "return document.querySelectorAll('path.mm-admin1').length > 0", 10, "province lines")
+    except Failed:
+        pass
+    time.sleep(0.5)
+    n, size = admin1_paths(driver)
+    res.check(f"{label}: province lines at country zoom", n >= 1 and size > 2000, f"{n} paths, d {size} chars")
+    save_shot(driver, f"{label.replace('/', '-')}-country.png")
+
     driver.execute_script("window.mentionmap.map.setView([36.2, 37.16], 10, {animate: false});")
     time.sleep(0.8)
-    cities = driver.execute_script(
-        "return Array.prototype.map.call(document.querySelectorAll('.mm-maplabel-city'), e => e.textContent)")
-    res.check(f"{label}: town names at city zoom", len(cities) >= 3 and "Aleppo" in cities, repr(cities[:10]))
+    cities = [b[0] for b in label_boxes(driver, ["city"])]
+    here = [b[0] for b in label_boxes(driver, ["place"])]
+    res.check(f"{label}: town names at city zoom", len(cities) >= 3, repr(cities[:10]))
+    res.check(f"{label}: Aleppo and Handarat named beside their markers at city zoom",
+              "Aleppo" in here and "Handarat" in here, repr(here))
+    n, _ = admin1_paths(driver)
+    res.check(f"{label}: a province line at city zoom (Aleppo/Idlib)", n >= 1, f"{n} paths")
     save_shot(driver, f"{label.replace('/', '-')}-city.png")
     attribution = driver.execute_script(
         "var a = document.querySelector('.leaflet-control-attribution'); return a ? a.innerText : ''")
@@ -344,6 +397,10 @@ def check_api(driver, res, url, label, screenshot, error_text=None, local_files=
              20, "the page to render")
     box = driver.find_element(By.ID, "mm-text")
     res.check(f"{label}: text box shown", box.is_displayed())
+    # A served page fetches the province lines only once zoomed in that far.
+    res.check(f"{label}: province lines not loaded at world zoom",
+              driver.execute_script("return window.MENTIONMAP_ADMIN1 === undefined && "
+                                    "!document.querySelector('script[src$=\"admin1.js\"]')"))
     if error_text:
         box.clear()
         box.send_keys(error_text)
@@ -410,6 +467,14 @@ def check_api(driver, res, url, label, screenshot, error_text=None, local_files=
         res.check(f"{label}: Map button maps the text", False, str(e))
     if screenshot:
         save_shot(driver, screenshot)
+    driver.execute_script("window.mentionmap.map.closePopup(); "
+                          "window.mentionmap.map.setView([35, 38.5], 6, {animate: false});")
+    try:
+        wait_for(driver, "return window.MENTIONMAP_ADMIN1 && document.querySelectorAll('path.mm-admin1').length",
+                 15, "basemap/admin1.js")
+        res.check(f"{label}: province lines loaded when zoomed in", admin1_paths(driver)[0] >= 1)
+    except Failed as e:
+        res.check(f"{label}: province lines loaded when zoomed in", False, str(e))
     ext = external_requests(driver)
     res.check(f"{label}: nothing loaded from other hosts", not ext, repr(ext[:5]))
     errs = [e for e in console_errors(driver) if "api/map" not in e]  # the 4xx of the error check
