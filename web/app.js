@@ -325,6 +325,13 @@
     labelLayer.clearLayers();
     if (!map.hasLayer(labelLayer)) return;
     var taken = new BoxIndex();
+    // A name under the layer control or the legend could not be read: take their boxes first.
+    var origin = map.getContainer().getBoundingClientRect();
+    var controls = map.getContainer().querySelectorAll(".leaflet-control");
+    for (var ci = 0; ci < controls.length; ci++) {
+      var r = controls[ci].getBoundingClientRect();
+      if (r.width && r.height) taken.add([r.left - origin.left, r.top - origin.top, r.right - origin.left, r.bottom - origin.top]);
+    }
     var n = placeMarkerLabels(taken, LABEL_MAX);
     var z = map.getZoom();
     var cands = LABELS ? labelCandidates(z, map.getBounds().pad(0.1)) : [];
