@@ -353,6 +353,100 @@
   map.on("moveend", drawLabels);       // after spreadMarkers (zoomend), which also calls it
   if (!tiles) labelLayer.addTo(map);
 
+  // ------------------------------------------------------------ choropleth
+
+  /* "Shade countries by mentions": each country outline of the offline basemap
+   * filled by the mentions (or, on a corpus map sized by documents, the
+   * documents) of the places whose true point lies inside it, on a log scale
+   * (one much-mentioned country would otherwise wash out the rest). Off by
+   * default; recomputed whenever the data or the corpus filter changes. */
+  var SHADE_COLOR = "#c2410c";
+  var SHADE_MIN = 0.12, SHADE_MAX = 0.75;   // fill opacity of the least and most mentioned country
+  map.createPane("mm-shade");
+  map.getPane("mm-shade").style.zIndex = 255;   // over the outlines, under the province lines
+  map.getPane("mm-shade").style.pointerEvents = "none";
+  var shadeLayer = L.layerGroup();
+  var shadeIndex = null;                 // [{feature, bbox}] of the basemap, made on first use
+
+  function ringsOf(geom) {
+    if (!geom) return [];
+    if (geom.type === "Polygon") return [geom.coordinates];
+    if (geom.type === "MultiPolygon") return geom.coordinates;
+    return [];
+  }
+
+  function insideRing(ring, x, y) {
+    var inside = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+      if ((yi > y) !== (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) inside = !inside;
+    }
+    return inside;
+  }
+
+  /* The basemap feature containing (lon, lat): bounding boxes first, then the
+   * even-odd rule on each polygon's rings (holes included). */
+  function countryAt(lon, lat) {
+    if (!shadeIndex) {
+      shadeIndex = (window.MENTIONMAP_BASEMAP.features || []).map(function (f) {
+        var b = [Infinity, Infinity, -Infinity, -Infinity];
+        ringsOf(f.geometry).forEach(function (poly) {
+          (poly[0] || []).forEach(function (pt) {
+            b = [Math.min(b[0], pt[0]), Math.min(b[1], pt[1]), Math.max(b[2], pt[0]), Math.max(b[3], pt[1])];
+          });
+        });
+        return { feature: f, bbox: b };
+      });
+    }
+    for (var i = 0; i < shadeIndex.length; i++) {
+      var e = shadeIndex[i], b = e.bbox;
+      if (lon < b[0] || lon > b[2] || lat < b[1] || lat > b[3]) continue;
+      var polys = ringsOf(e.feature.geometry);
+      for (var k = 0; k < polys.length; k++) {
+        var n = 0;
+        polys[k].forEach(function (ring) { if (insideRing(ring, lon, lat)) n++; });
+        if (n % 2) return i;
+      }
+    }
+    return -1;
+  }
+
+  function drawShade() {
+    shadeLayer.clearLayers();
+    if (!window.MENTIONMAP_BASEMAP || !map.hasLayer(shadeLayer)) return;
+    var totals = {}, max = 0;
+    (typeof places === "undefined" ? [] : places).forEach(function (pl) {
+      var i = countryAt(pl.latlng.lng, pl.latlng.lat);
+      if (i < 0) return;
+      totals[i] = (totals[i] || 0) + sizeOf(pl.props);
+      max = Math.max(max, totals[i]);
+    });
+    var shaded = 0;
+    Object.keys(totals).forEach(function (i) {
+      var t = totals[i];
+      if (!(t > 0)) return;
+      var share = max > 1 ? Math.log(1 + t) / Math.log(1 + max) : 1;
+      var a3 = String((shadeIndex[i].feature.properties || {}).a3 || "").replace(/[^A-Za-z0-9]/g, "");
+      L.geoJSON(shadeIndex[i].feature, {
+        pane: "mm-shade", interactive: false, className: "mm-shade" + (a3 ? " mm-shade-" + a3 : ""),
+        style: { stroke: false, fillColor: SHADE_COLOR, fillOpacity: SHADE_MIN + (SHADE_MAX - SHADE_MIN) * share }
+      }).addTo(shadeLayer);
+      shaded++;
+    });
+    document.body.setAttribute("data-mm-shaded", String(shaded));
+    var key = legend.getContainer().querySelector(".mm-legend-shade");
+    if (key) {
+      key.hidden = !shaded;
+      key.lastChild.textContent = "Countries shaded by " + (corpus && sizeBy === "docs" ? "documents" : "mentions") +
+        ": 1 to " + max;
+    }
+  }
+  shadeLayer.on("remove", function () {
+    var key = legend.getContainer().querySelector(".mm-legend-shade");
+    if (key) key.hidden = true;
+  });
+  shadeLayer.on("add", function () { setTimeout(drawShade, 0); });
+
   // One SVG renderer for all markers, so each marker is an SVG <path> tests can find.
   var svg = L.svg({ padding: 0.5 });
   var uncertaintySvg = L.svg({ pane: "mm-uncertainty", padding: 0.5 });
@@ -365,6 +459,9 @@
   });
   overlays['<span class="mm-swatch mm-swatch-label"></span>Place names'] = labelLayer;
   overlays['<span class="mm-swatch mm-swatch-admin1"></span>Province lines'] = admin1Layer;
+  if (window.MENTIONMAP_BASEMAP) {
+    overlays['<span class="mm-swatch mm-swatch-shade"></span>Shade countries'] = shadeLayer;
+  }
   var layersControl = L.control.layers(Object.keys(baseLayers).length > 1 ? baseLayers : null, overlays, {
     collapsed: false,
     position: "topright"
@@ -398,6 +495,7 @@
     div.innerHTML =
       '<div class="mm-legend-title">Legend</div>' + rows + sizes +
       '<div class="mm-legend-row"><span class="mm-legend-dot mm-legend-rel"></span>Estimated from a relative phrase</div>' +
+      '<div class="mm-legend-row mm-legend-shade" hidden><span class="mm-swatch mm-swatch-shade"></span><span></span></div>' +
       '<div class="mm-legend-credit">' + GEONAMES_ATTR + "</div>";
   }
 
@@ -712,6 +810,7 @@
     renderDocInfo(fc.metadata || {}, places.length);
     if (!opts.keepView) fitToData(opts.animate);
     spreadMarkers();
+    drawShade();
     document.body.setAttribute("data-mm-ready", "1");
     document.body.setAttribute("data-mm-places", String(places.length));
   }

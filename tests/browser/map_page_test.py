@@ -247,7 +247,7 @@ def check_embedded(driver, res, url, label, expect_input_hidden, screenshot):
     res.check(f"{label}: GeoNames attribution on the map", "GeoNames (CC BY 4.0)" in attribution, attribution)
     res.check(f"{label}: legend and layer control",
               driver.execute_script("return !!document.querySelector('.mm-legend') && "
-                                    "document.querySelectorAll('.leaflet-control-layers-overlays label').length === 8"))
+                                    "document.querySelectorAll('.leaflet-control-layers-overlays label').length === 9"))
 
     # Click Aleppo's marker.
     try:
@@ -333,6 +333,35 @@ def admin1_paths(driver):
         return [n, len];""")
 
 
+def toggle_overlay(driver, text):
+    driver.execute_script("""
+        var ls = document.querySelectorAll('.leaflet-control-layers-overlays label');
+        for (var i = 0; i < ls.length; i++) if (ls[i].textContent.indexOf(arguments[0]) >= 0) ls[i].querySelector('input').click();
+        """, text)
+    time.sleep(0.6)
+
+
+def check_shade(driver, res, label):
+    """The "Shade countries" layer fills the countries that hold mapped places,
+    Syria (where most of the mentions are) the darkest; off again afterwards."""
+    toggle_overlay(driver, "Shade countries")
+    shades = driver.execute_script("""
+        var out = {};
+        document.querySelectorAll('path.mm-shade').forEach(function (p) {
+          var m = /mm-shade-([A-Za-z0-9]+)/.exec(p.getAttribute('class') || '');
+          if (m) out[m[1]] = Number(p.getAttribute('fill-opacity'));
+        });
+        return out;""")
+    res.check(f"{label}: shading fills the countries with places, Syria darkest",
+              len(shades) >= 2 and "SYR" in shades and shades["SYR"] == max(shades.values()), repr(shades))
+    key = driver.execute_script("var k = document.querySelector('.mm-legend-shade'); return k && !k.hidden ? k.innerText : ''")
+    res.check(f"{label}: the legend explains the shading", "shaded by" in key, repr(key))
+    save_shot(driver, f"{label.replace('/', '-')}-shade.png")
+    toggle_overlay(driver, "Shade countries")
+    left = driver.execute_script("return document.querySelectorAll('path.mm-shade').length")
+    res.check(f"{label}: shading off again", left == 0, f"{left} paths")
+
+
 def check_zoom_views(driver, res, label):
     """The offline page is readable at world, country and city zoom: country
     names and spread, named markers with no basemap name under them at world
@@ -363,6 +392,7 @@ def check_zoom_views(driver, res, label):
     n, _ = admin1_paths(driver)
     res.check(f"{label}: no province lines at world zoom", n == 0, f"{n} paths")
     save_shot(driver, f"{label.replace('/', '-')}-world.png")
+    check_shade(driver, res, label)
 
     driver.execute_script("window.mentionmap.map.setView([35, 38.5], 6, {animate: false});")
     try:
