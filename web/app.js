@@ -361,7 +361,7 @@
    * (one much-mentioned country would otherwise wash out the rest). Off by
    * default; recomputed whenever the data or the corpus filter changes. */
   var SHADE_COLOR = "#c2410c";
-  var SHADE_MIN = 0.12, SHADE_MAX = 0.75;   // fill opacity of the least and most mentioned country
+  var SHADE_MIN = 0.12, SHADE_MAX = 0.6;    // fill opacity of the least and most mentioned country
   map.createPane("mm-shade");
   map.getPane("mm-shade").style.zIndex = 255;   // over the outlines, under the province lines
   map.getPane("mm-shade").style.pointerEvents = "none";
