@@ -336,7 +336,9 @@ def admin1_paths(driver):
 def toggle_overlay(driver, text):
     driver.execute_script("""
         var ls = document.querySelectorAll('.leaflet-control-layers-overlays label');
-        for (var i = 0; i < ls.length; i++) if (ls[i].textContent.indexOf(arguments[0]) >= 0) ls[i].querySelector('input').click();
+        for (var i = 0; i < ls.length; i++) {
+          if (ls[i].textContent.indexOf(arguments[0]) >= 0) ls[i].querySelector('input').click();
+        }
         """, text)
     time.sleep(0.6)
 
@@ -354,7 +356,8 @@ def check_shade(driver, res, label):
         return out;""")
     res.check(f"{label}: shading fills the countries with places, Syria darkest",
               len(shades) >= 2 and "SYR" in shades and shades["SYR"] == max(shades.values()), repr(shades))
-    key = driver.execute_script("var k = document.querySelector('.mm-legend-shade'); return k && !k.hidden ? k.innerText : ''")
+    key = driver.execute_script(
+        "var k = document.querySelector('.mm-legend-shade'); return k && !k.hidden ? k.innerText : ''")
     res.check(f"{label}: the legend explains the shading", "shaded by" in key, repr(key))
     save_shot(driver, f"{label.replace('/', '-')}-shade.png")
     toggle_overlay(driver, "Shade countries")
