@@ -349,8 +349,16 @@
     document.body.setAttribute("data-mm-labels", String(n));
   }
 
-  labelLayer.on("add", function () { setTimeout(drawLabels, 0); });
-  map.on("moveend", drawLabels);       // after spreadMarkers (zoomend), which also calls it
+  /* A move, a zoom (spreadMarkers) and a new render each ask for the names;
+   * one redraw per animation frame serves them all. */
+  var labelsQueued = false;
+  function queueLabels() {
+    if (labelsQueued) return;
+    labelsQueued = true;
+    (window.requestAnimationFrame || setTimeout)(function () { labelsQueued = false; drawLabels(); });
+  }
+  labelLayer.on("add", queueLabels);
+  map.on("moveend", queueLabels);
   if (!tiles) labelLayer.addTo(map);
 
   // ------------------------------------------------------------ choropleth
@@ -854,7 +862,7 @@
       placed.push({ pt: pos, r: r });
     });
     document.body.setAttribute("data-mm-spread", String(moved));
-    drawLabels();                      // names follow the markers' new places
+    queueLabels();                     // names follow the markers' new places
   }
 
   /* A point on rings around `host` where a disc of radius r overlaps no placed one. */
