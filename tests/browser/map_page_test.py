@@ -422,6 +422,41 @@ def check_zoom_views(driver, res, label):
     res.check(f"{label}: Natural Earth credited", "Made with Natural Earth" in attribution, attribution)
 
 
+def check_tiles(driver, res, base, label):
+    """?tiles=URL puts that tile layer under the markers instead of the offline
+    outlines, names and province lines (which stay available as toggles)."""
+    template = base + "tile/{z}/{x}/{y}.png"
+    url = base + "sample.html?tiles=" + urllib.parse.quote(template, safe="")
+    print(f"[{label}] {url}")
+    driver.get(url)
+    wait_for(driver, "return document.body && document.body.getAttribute('data-mm-ready') === '1'",
+             20, "the page to render")
+    time.sleep(1.0)
+    tiles = driver.execute_script(
+        "var from = arguments[0]; return Array.prototype.filter.call(document.querySelectorAll('img.leaflet-tile'),"
+        " function (i) { return i.src.indexOf(from) === 0; }).length", base + "tile/")
+    res.check(f"{label}: tiles from the ?tiles= server", tiles >= 1, f"{tiles} tiles")
+    offline = driver.execute_script(
+        "return [!!document.querySelector('.leaflet-mm-basemap-pane canvas'),"
+        " document.querySelectorAll('.mm-maplabel').length]")
+    res.check(f"{label}: no offline outlines or names over the tiles", offline == [False, 0], repr(offline))
+    driver.execute_script("window.mentionmap.map.setView([35, 38.5], 6, {animate: false});")
+    time.sleep(0.8)
+    res.check(f"{label}: no province lines over the tiles unless asked",
+              driver.execute_script("return document.querySelectorAll('path.mm-admin1').length") == 0)
+    toggle_overlay(driver, "Province lines")
+    try:
+        wait_for(driver, "return document.querySelectorAll('path.mm-admin1').length", 15, "province lines")
+        res.check(f"{label}: province lines switched on over the tiles", admin1_paths(driver)[0] >= 1)
+    except Failed as e:
+        res.check(f"{label}: province lines switched on over the tiles", False, str(e))
+    res.check(f"{label}: markers drawn over the tiles",
+              driver.execute_script("return document.querySelectorAll('path.mm-marker').length") >= 2)
+    save_shot(driver, "map-tiles.png")
+    errs = console_errors(driver)
+    res.check(f"{label}: no errors in the console", not errs, repr(errs[:5]))
+
+
 def check_api(driver, res, url, label, screenshot, error_text=None, local_files=False, article=ARTICLE):
     from selenium.webdriver.common.by import By
     print(f"[{label}] {url}")
@@ -696,6 +731,10 @@ def make_handler(web_dir, sample_path, selfcontained_path):
             pass
 
         def do_GET(self):
+            if urllib.parse.urlsplit(self.path).path.startswith("/tile/"):
+                # A stand-in tile server for ?tiles=: any tile is Leaflet's layers icon.
+                with open(os.path.join(web_dir, "vendor", "leaflet", "images", "layers.png"), "rb") as f:
+                    return self._send(200, "image/png", f.read())
             if urllib.parse.urlsplit(self.path).path == "/sample.html":
                 with open(selfcontained_path, "rb") as f:
                     body = f.read()
@@ -788,6 +827,7 @@ def main():
                 check_embedded(driver, res, base + "sample.html", "embedded/http", False, "map.png")
                 check_api(driver, res, base, "api", "map-api.png", ERROR_TEXT, local_files=True)
                 check_hostile(driver, res, base, "hostile")
+                check_tiles(driver, res, base, "tiles")
             check_embedded(driver, res, "file://" + urllib.parse.quote(sc), "embedded/file", True,
                            "map-file.png")
         for i, spec in enumerate(args.corpus):
