@@ -299,6 +299,7 @@
     });
     var view = map.getSize(), n = 0, discs = [];
     shown.forEach(function (pl) {
+      if (pl.clustered) return;          // hidden behind its stack's "+N" badge
       var pt = map.latLngToContainerPoint(pl.marker.getLatLng()), r = pl.marker.getRadius();
       if (pt.x < -r || pt.y < -r || pt.x > view.x + r || pt.y > view.y + r) return;
       taken.add([pt.x - r, pt.y - r, pt.x + r, pt.y + r]);
@@ -325,9 +326,9 @@
     labelLayer.clearLayers();
     if (!map.hasLayer(labelLayer)) return;
     var taken = new BoxIndex();
-    // A name under the layer control or the legend could not be read: take their boxes first.
+    // A name under the layer control, the legend or a "+N" badge could not be read: take their boxes first.
     var origin = map.getContainer().getBoundingClientRect();
-    var controls = map.getContainer().querySelectorAll(".leaflet-control");
+    var controls = map.getContainer().querySelectorAll(".leaflet-control, .mm-cluster");
     for (var ci = 0; ci < controls.length; ci++) {
       var r = controls[ci].getBoundingClientRect();
       if (r.width && r.height) taken.add([r.left - origin.left, r.top - origin.top, r.right - origin.left, r.bottom - origin.top]);
@@ -357,8 +358,7 @@
     labelsQueued = true;
     (window.requestAnimationFrame || setTimeout)(function () { labelsQueued = false; drawLabels(); });
   }
-  labelLayer.on("add", queueLabels);
-  map.on("moveend", queueLabels);
+  labelLayer.on("add", queueLabels);     // moves redraw them through spreadMarkers
   if (!tiles) labelLayer.addTo(map);
 
   // ------------------------------------------------------------ choropleth
@@ -830,38 +830,127 @@
   // ------------------------------------------------------- spread markers
 
   /* Markers stacked on one another (Syria, Aleppo and Handarat at world zoom)
-   * are fanned out around the bigger one, each with a thin leader line to its
-   * true point; redone at every zoom, so they close up again when there is room.
-   * Only stacked markers move (centre inside the other's disc): merely touching
-   * ones stay put, so a dense corpus map keeps its geography. */
-  var SPREAD_MAX = 400;          // markers moved per view at most: beyond, a stack stays a stack
+   * are grouped under the biggest of them, their host. A small stack is fanned
+   * out around its host, each marker with a thin leader line to its true point;
+   * a big one (a corpus map's hundred US towns at world zoom) would turn into a
+   * cloud that hides the geography, so its markers are hidden behind one "+N"
+   * badge on the host that zooms in on them. Redone at every zoom, so stacks
+   * open up as room appears. Only stacked markers (centre inside the other's
+   * disc) are grouped: merely touching ones stay put. */
   var SPREAD_STACKED = 0.8;      // centres closer than this share of the larger radius are stacked
+  var FAN_MAX = 5;               // a stack of up to this many fans out; more make a "+N" badge
+  // Markers fanned out per view at most: an article's stacks fan out, but on a
+  // dense corpus map fans would push each other into clouds, so the rest of
+  // the stacks, biggest hosts first served, become badges.
+  var FAN_BUDGET = 20;
+  var BADGE_W = 40, BADGE_H = 18;  // px, a badge's box when deciding whether two would overlap
+  var CLUSTER_ZOOM_STEP = 3;     // a badge's click zooms in at most this much (at least 1)
   var leaderLayer = L.layerGroup().addTo(map);
+  var badgeLayer = L.layerGroup().addTo(map);
+
+  /* Stacks of the visible markers: [{host, members}], biggest hosts first. */
+  function stacksOf(list) {
+    var hosts = [];
+    list.forEach(function (pl) {
+      var r = pl.marker.getRadius(), pt = map.latLngToLayerPoint(pl.latlng), host = null;
+      for (var i = 0; i < hosts.length && !host; i++) {
+        if (pt.distanceTo(hosts[i].pt) < SPREAD_STACKED * Math.max(r, hosts[i].r)) host = hosts[i];
+      }
+      if (host) host.members.push({ pl: pl, pt: pt, r: r });
+      else hosts.push({ pl: pl, pt: pt, r: r, members: [] });
+    });
+    return hosts;
+  }
+
+  function setClustered(pl, on) {
+    pl.clustered = on;
+    var el = pl.marker.getElement && pl.marker.getElement();
+    if (el) el.classList.toggle("mm-clustered", on);
+    if (on) pl.marker.closeTooltip();
+  }
+
+  function badgeBox(host) {
+    var p = map.latLngToContainerPoint(host.pl.latlng);
+    var x = p.x + host.r * 0.5, y = p.y - host.r * 0.7 - BADGE_H / 2;
+    return [x, y, x + BADGE_W, y + BADGE_H];
+  }
+
+  function addBadge(host) {
+    var n = host.members.length;
+    var icon = L.divIcon({
+      className: "mm-cluster",
+      html: "+" + n,
+      iconSize: null,
+      iconAnchor: [-Math.round(host.r * 0.5), Math.round(host.r * 0.7) + 9]   // on the host's upper right
+    });
+    var badge = L.marker(host.pl.latlng, {
+      icon: icon, keyboard: true, riseOnHover: true, zIndexOffset: 1000,
+      title: n + " more places here: click to zoom in"
+    });
+    badge.on("click", function () {
+      var b = L.latLngBounds([host.pl.latlng]);
+      host.members.forEach(function (m) { b.extend(m.pl.latlng); });
+      var z = map.getZoom();
+      var target = Math.min(map.getBoundsZoom(b.pad(0.2)), z + CLUSTER_ZOOM_STEP, map.getMaxZoom());
+      map.setView(b.getCenter(), Math.max(target, z + 1));
+    });
+    badge.addTo(badgeLayer);
+    var el = badge.getElement();
+    if (el) el.setAttribute("data-count", String(n));
+  }
+
+  /* Badges that would overlap are one: the later stack (smaller host) joins
+   * the earlier, host and all, so no badge hides another. */
+  function mergeBadges(clusters) {
+    var kept = [];
+    clusters.forEach(function (h) {
+      var box = badgeBox(h), into = null;
+      for (var i = 0; i < kept.length && !into; i++) {
+        var b = kept[i].box;
+        if (box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1]) into = kept[i];
+      }
+      if (!into) { h.box = box; kept.push(h); return; }
+      into.members.push({ pl: h.pl, pt: h.pt, r: h.r });
+      h.members.forEach(function (m) { into.members.push(m); });
+    });
+    return kept;
+  }
 
   function spreadMarkers() {
     leaderLayer.clearLayers();
-    var placed = [], moved = 0;
+    badgeLayer.clearLayers();
+    var moved = 0, hidden = 0, clusters = [];
     var list = places.filter(function (pl) { return map.hasLayer(groups[pl.layer]); });
     list.sort(function (a, b) { return b.marker.getRadius() - a.marker.getRadius() || a.index - b.index; });
-    list.forEach(function (pl) {
-      var r = pl.marker.getRadius(), pt = map.latLngToLayerPoint(pl.latlng), host = null;
-      for (var i = 0; i < placed.length && !host; i++) {
-        if (pt.distanceTo(placed[i].pt) < SPREAD_STACKED * Math.max(r, placed[i].r)) host = placed[i];
+    var hosts = stacksOf(list);
+    var placed = hosts.map(function (h) { return { pt: h.pt, r: h.r }; });
+    var view = map.getBounds().pad(0.25);   // the budget is for what one sees (redone after each move)
+    hosts.forEach(function (h) {
+      h.pl.marker.setLatLng(h.pl.latlng);
+      if (!h.members.length) return;
+      if (h.members.length > FAN_MAX || !view.contains(h.pl.latlng) || moved + h.members.length > FAN_BUDGET) {
+        clusters.push(h);
+        return;
       }
-      var pos = pt;
-      if (host && moved < SPREAD_MAX) {
-        pos = freeSpotAround(host, r, placed) || pt;
-        if (pos !== pt) moved++;
-      }
-      var ll = pos === pt ? pl.latlng : map.layerPointToLatLng(pos);
-      pl.marker.setLatLng(ll);
-      if (pos !== pt) {
-        L.polyline([pl.latlng, ll], { color: "#52606d", weight: 1, opacity: 0.7, interactive: false,
-          className: "mm-leader" }).addTo(leaderLayer);
-      }
-      placed.push({ pt: pos, r: r });
+      h.members.forEach(function (m) {
+        var pos = freeSpotAround(h, m.r, placed) || m.pt;
+        var ll = pos === m.pt ? m.pl.latlng : map.layerPointToLatLng(pos);
+        m.pl.marker.setLatLng(ll);
+        if (pos !== m.pt) {
+          moved++;
+          L.polyline([m.pl.latlng, ll], { color: "#52606d", weight: 1, opacity: 0.7, interactive: false,
+            className: "mm-leader" }).addTo(leaderLayer);
+        }
+        placed.push({ pt: pos, r: m.r });
+      });
+    });
+    places.forEach(function (pl) { setClustered(pl, false); });
+    mergeBadges(clusters).forEach(function (h) {
+      h.members.forEach(function (m) { m.pl.marker.setLatLng(m.pl.latlng); setClustered(m.pl, true); hidden++; });
+      addBadge(h);
     });
     document.body.setAttribute("data-mm-spread", String(moved));
+    document.body.setAttribute("data-mm-clustered", String(hidden));
     queueLabels();                     // names follow the markers' new places
   }
 
@@ -881,7 +970,13 @@
     return null;
   }
 
-  map.on("zoomend overlayadd overlayremove", spreadMarkers);
+  var spreadQueued = false;
+  function queueSpread() {
+    if (spreadQueued) return;
+    spreadQueued = true;
+    (window.requestAnimationFrame || setTimeout)(function () { spreadQueued = false; spreadMarkers(); });
+  }
+  map.on("moveend overlayadd overlayremove", queueSpread);
 
   function countOf(p) {
     p = p || {};
@@ -898,6 +993,7 @@
     el.setAttribute("data-index", String(place.index));
     if (place.feature.id != null) el.setAttribute("data-id", String(place.feature.id));
     el.setAttribute("data-mentions", String(countOf(place.props)));
+    el.classList.toggle("mm-clustered", !!place.clustered);
   }
 
   function fitToData(animate) {

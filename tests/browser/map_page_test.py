@@ -649,6 +649,53 @@ def check_corpus_upload(driver, res, url, label):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def badges(driver):
+    """[count, left, top, right, bottom] of each "+N" badge, biggest count first."""
+    out = driver.execute_script("""
+        return Array.prototype.map.call(document.querySelectorAll('.mm-cluster'), function (e) {
+          var r = e.getBoundingClientRect();
+          return [Number(e.getAttribute('data-count')), r.left, r.top, r.right, r.bottom];
+        });""")
+    return sorted(out, key=lambda b: -b[0])
+
+
+def check_clusters(driver, res, label):
+    """At world zoom a dense corpus map groups its big stacks behind "+N" badges
+    (the hidden markers are the badges' counts, no two badges overlap) instead
+    of fanning them into clouds; a badge's click zooms in and splits it."""
+    driver.execute_script("window.mentionmap.map.closePopup(); "
+                          "window.mentionmap.map.setView([30, 10], 2, {animate: false});")
+    time.sleep(1.0)
+    bs = badges(driver)
+    hidden = driver.execute_script(
+        "return [Number(document.body.getAttribute('data-mm-clustered')),"
+        " Array.prototype.filter.call(document.querySelectorAll('path.mm-marker.mm-clustered'),"
+        " function (e) { return getComputedStyle(e).display === 'none'; }).length,"
+        " Number(document.body.getAttribute('data-mm-spread'))]")
+    res.check(f"{label}: stacks grouped behind badges at world zoom",
+              len(bs) >= 3 and sum(b[0] for b in bs) == hidden[0] == hidden[1] > 0,
+              f"{len(bs)} badges for {sum(b[0] for b in bs)} places; hidden {hidden}")
+    res.check(f"{label}: few markers fanned out at world zoom", hidden[2] <= 20, f"{hidden[2]} moved")
+    clash = [(a[0], b[0]) for i, a in enumerate(bs) for b in bs[i + 1:]
+             if a[1] < b[3] and a[3] > b[1] and a[2] < b[4] and a[4] > b[2]]
+    res.check(f"{label}: no badge over another", not clash, repr(clash[:5]))
+    save_shot(driver, f"{label}-world.png")
+    if not bs:
+        return
+    z0 = driver.execute_script("return window.mentionmap.map.getZoom()")
+    el = driver.execute_script(
+        "var best = null; document.querySelectorAll('.mm-cluster').forEach(function (e) {"
+        " if (!best || Number(e.getAttribute('data-count')) > Number(best.getAttribute('data-count'))) best = e; });"
+        " return best;")
+    el.click()
+    time.sleep(1.5)
+    z1 = driver.execute_script("return window.mentionmap.map.getZoom()")
+    after = badges(driver)
+    res.check(f"{label}: a badge's click zooms in and splits its stack",
+              z1 > z0 and (not after or after[0][0] < bs[0][0]),
+              f"zoom {z0} -> {z1}, biggest badge {bs[0][0]} -> {after[0][0] if after else None}")
+
+
 def check_corpus(driver, res, path, label, expect_docs):
     """A corpus map (`map --jsonl docs.jsonl --html`): its size, load time,
     markers sized by documents, a popup listing documents, and the document and
@@ -676,6 +723,7 @@ def check_corpus(driver, res, path, label, expect_docs):
                      li.querySelector('.mm-place-n').title] : null;""")
     res.check(f"{label}: the list is ranked by documents", bool(top) and top[2] == "documents" and int(top[1]) > 1,
               repr(top))
+    check_clusters(driver, res, label)
     # The first place's popup lists documents with a button to filter to one.
     driver.execute_script("window.mentionmap.focus(arguments[0])", top[0])
     text = popup_text(driver, top[0])
