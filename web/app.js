@@ -186,11 +186,10 @@
   function drawAdmin1() {
     if (!map.hasLayer(admin1Layer)) return;
     var z = map.getZoom();
-    var data = window.MENTIONMAP_ADMIN1;
-    if (!admin1Groups && data) admin1Groups = buildAdmin1(data);
     if (!admin1Groups) {
-      if (z >= ADMIN1_MIN_ZOOM && !admin1Loading) loadAdmin1();
-      return;
+      if (z < ADMIN1_MIN_ZOOM) return;   // decoded (or fetched) on the first zoom in, not at load
+      if (window.MENTIONMAP_ADMIN1) admin1Groups = buildAdmin1(window.MENTIONMAP_ADMIN1);
+      else { if (!admin1Loading) loadAdmin1(); return; }
     }
     var shown = 0;
     admin1Groups.forEach(function (g) {
