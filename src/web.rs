@@ -36,6 +36,7 @@ pub const ASSETS: &[Asset] = &[
     asset!("style.css", "text/css; charset=utf-8"),
     asset!("basemap/countries.js", "text/javascript; charset=utf-8"),
     asset!("basemap/labels.js", "text/javascript; charset=utf-8"),
+    asset!("basemap/admin1.js", "text/javascript; charset=utf-8"),
     asset!(
         "vendor/leaflet/leaflet.js",
         "text/javascript; charset=utf-8"
@@ -93,6 +94,8 @@ pub fn self_contained_html(collection: &serde_json::Value) -> String {
         ("leaflet-js", script("vendor/leaflet/leaflet.js")),
         ("basemap-js", script("basemap/countries.js")),
         ("labels-js", script("basemap/labels.js")),
+        // Empty in index.html: a served page loads admin1.js only once zoomed in.
+        ("admin1-js", script("basemap/admin1.js")),
         (
             "data",
             format!(

@@ -122,6 +122,99 @@
   }
   map.setView([25, 10], 2);
 
+  // ------------------------------------------------- first-level boundaries
+
+  /* States, provinces and governorates (web/basemap/admin1.js, Natural Earth):
+   * the lines between divisions of one country, drawn from ADMIN1_MIN_ZOOM on.
+   * A served page loads the file only when first zoomed in that far (it is as
+   * big as the rest of the basemap); a self-contained page has it inlined. The
+   * lines are one SVG path per first zoom, so tests can find `path.mm-admin1`. */
+  var ADMIN1_MIN_ZOOM = 4;             // a continent fills the view: provinces become a useful frame
+  var ADMIN1_SRC = "basemap/admin1.js";
+  map.createPane("mm-admin1");
+  map.getPane("mm-admin1").style.zIndex = 260;   // over the country fills, under labels and markers
+  map.getPane("mm-admin1").style.pointerEvents = "none";
+  var admin1Layer = L.layerGroup([], {
+    attribution: 'Boundaries: made with <a href="https://www.naturalearthdata.com/" target="_blank" rel="noopener noreferrer">Natural Earth</a>'
+  });
+  var admin1Groups = null;             // [{minzoom, line}] once decoded
+  var admin1Loading = false;
+
+  /* One encoded line of admin1.js (see web/tools/make_admin1.py): base-32
+   * zigzag integers, the first point then steps, in 1/scale degree. */
+  function decodeAdmin1(s, data, digit) {
+    var ints = [], n = 0, shift = 0;
+    for (var i = 0; i < s.length; i++) {
+      var d = digit[s.charCodeAt(i)];
+      if (d === undefined) return null;                 // not our alphabet: skip the line
+      n += (d & 31) * Math.pow(2, shift);
+      if (d & 32) { shift += 5; continue; }             // a MORE digit: the number goes on
+      ints.push(n % 2 ? -(n + 1) / 2 : n / 2);
+      n = 0; shift = 0;
+    }
+    var pts = [], x = 0, y = 0;
+    for (var k = 0; k + 1 < ints.length; k += 2) {
+      x += ints[k]; y += ints[k + 1];
+      pts.push([y / data.scale, x / data.scale]);
+    }
+    return pts.length >= 2 ? pts : null;
+  }
+
+  function buildAdmin1(data) {
+    var digit = {};
+    for (var i = 0; i < 32; i++) {
+      digit[data.final.charCodeAt(i)] = i;
+      digit[data.more.charCodeAt(i)] = i | 32;
+    }
+    var renderer = L.svg({ pane: "mm-admin1", padding: 0.3 });
+    return (data.groups || []).map(function (g) {
+      var lines = [];
+      (g.lines || []).forEach(function (s) {
+        var pts = decodeAdmin1(String(s), data, digit);
+        if (pts) lines.push(pts);
+      });
+      return {
+        minzoom: g.minzoom,
+        line: L.polyline(lines, {
+          renderer: renderer, pane: "mm-admin1", interactive: false, className: "mm-admin1",
+          color: "#a99bb8", weight: 0.9, opacity: 0.9, dashArray: "4 3", smoothFactor: 1.5
+        })
+      };
+    });
+  }
+
+  function drawAdmin1() {
+    if (!map.hasLayer(admin1Layer)) return;
+    var z = map.getZoom();
+    if (!admin1Groups) {
+      if (z < ADMIN1_MIN_ZOOM) return;   // decoded (or fetched) on the first zoom in, not at load
+      if (window.MENTIONMAP_ADMIN1) admin1Groups = buildAdmin1(window.MENTIONMAP_ADMIN1);
+      else { if (!admin1Loading) loadAdmin1(); return; }
+    }
+    var shown = 0;
+    admin1Groups.forEach(function (g) {
+      var want = z >= Math.max(g.minzoom, ADMIN1_MIN_ZOOM);
+      if (want && !admin1Layer.hasLayer(g.line)) admin1Layer.addLayer(g.line);
+      if (!want && admin1Layer.hasLayer(g.line)) admin1Layer.removeLayer(g.line);
+      if (want) shown++;
+    });
+    document.body.setAttribute("data-mm-admin1", String(shown));
+  }
+
+  function loadAdmin1() {
+    admin1Loading = true;
+    var s = document.createElement("script");
+    s.src = ADMIN1_SRC;
+    s.onload = drawAdmin1;
+    // Without the file (a page copied alone) the map simply has no province lines.
+    s.onerror = function () { document.body.setAttribute("data-mm-admin1", "unavailable"); };
+    document.body.appendChild(s);
+  }
+
+  admin1Layer.on("add", function () { setTimeout(drawAdmin1, 0); });
+  map.on("zoomend", drawAdmin1);
+  if (!tiles) admin1Layer.addTo(map);
+
   // ---------------------------------------------------------------- labels
 
   /* Names drawn on the offline basemap (web/basemap/labels.js): countries from
@@ -131,7 +224,7 @@
    * map stays readable at every zoom. Not drawn over online tiles (they have
    * their own). */
   var LABEL_MAX = 220;                 // labels per view: enough to read, few DOM nodes
-  var LABEL_CHAR_PX = { country: 7.5, admin1: 6.2, city: 6.4 };   // text width estimate per character
+  var LABEL_CHAR_PX = { country: 7.5, admin1: 6.2, city: 6.4, place: 7.2 };   // text width estimate per character
   var LABEL_H = 14;                    // px, one line of label text
   map.createPane("mm-labels");
   map.getPane("mm-labels").style.zIndex = 380;   // above the outlines, below markers
@@ -157,42 +250,209 @@
     return out;
   }
 
+  /* Boxes already taken on screen, in a coarse grid so that a corpus map with
+   * thousands of markers still places its labels in a few milliseconds. */
+  var LABEL_CELL = 64;                 // px, grid cell of the clash index
+  function BoxIndex() { this.cells = {}; }
+  BoxIndex.prototype.each = function (box, fn) {
+    for (var gx = Math.floor(box[0] / LABEL_CELL); gx <= Math.floor(box[2] / LABEL_CELL); gx++) {
+      for (var gy = Math.floor(box[1] / LABEL_CELL); gy <= Math.floor(box[3] / LABEL_CELL); gy++) {
+        if (fn(gx + ":" + gy)) return true;
+      }
+    }
+    return false;
+  };
+  BoxIndex.prototype.clashes = function (box) {
+    var cells = this.cells;
+    return this.each(box, function (key) {
+      var list = cells[key] || [];
+      for (var k = 0; k < list.length; k++) {
+        var b = list[k];
+        if (box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1]) return true;
+      }
+      return false;
+    });
+  };
+  BoxIndex.prototype.add = function (box) {
+    var cells = this.cells;
+    this.each(box, function (key) { (cells[key] = cells[key] || []).push(box); return false; });
+  };
+
+  function addLabel(latlng, kind, name, anchor) {
+    var icon = L.divIcon({
+      className: "mm-maplabel mm-maplabel-" + kind,
+      html: kind === "city" ? '<span class="mm-maplabel-dot"></span>' + esc(name) : esc(name),
+      iconSize: null,
+      iconAnchor: anchor
+    });
+    L.marker(latlng, { icon: icon, pane: "mm-labels", interactive: false, keyboard: false })
+      .addTo(labelLayer);
+  }
+
+  /* The mapped places' own names, beside their markers (right, else left),
+   * biggest markers first; every marker disc is taken before any basemap name
+   * is placed, so no town or country name runs under a marker. */
+  function placeMarkerLabels(taken, size) {
+    var shown = (typeof places === "undefined" ? [] : places).filter(function (pl) {
+      return map.hasLayer(groups[pl.layer]);
+    });
+    var view = map.getSize(), n = 0, discs = [];
+    shown.forEach(function (pl) {
+      if (pl.clustered) return;          // hidden behind its stack's "+N" badge
+      var pt = map.latLngToContainerPoint(pl.marker.getLatLng()), r = pl.marker.getRadius();
+      if (pt.x < -r || pt.y < -r || pt.x > view.x + r || pt.y > view.y + r) return;
+      taken.add([pt.x - r, pt.y - r, pt.x + r, pt.y + r]);
+      discs.push({ pl: pl, pt: pt, r: r });
+    });
+    discs.sort(function (a, b) { return b.r - a.r || a.pl.index - b.pl.index; });
+    for (var i = 0; i < discs.length && n < size; i++) {
+      var d = discs[i], name = d.pl.props.name == null ? "" : String(d.pl.props.name);
+      if (!name) continue;
+      var w = name.length * LABEL_CHAR_PX.place + 4, h = LABEL_H, gap = d.r + 2;
+      var right = [d.pt.x + gap, d.pt.y - h / 2, d.pt.x + gap + w, d.pt.y + h / 2];
+      var left = [d.pt.x - gap - w, d.pt.y - h / 2, d.pt.x - gap, d.pt.y + h / 2];
+      var box = !taken.clashes(right) ? right : !taken.clashes(left) ? left : null;
+      if (!box) continue;
+      taken.add(box);
+      n++;
+      addLabel(d.pl.marker.getLatLng(), "place", name,
+        box === right ? [-Math.round(gap), 8] : [Math.round(gap + w), 8]);
+    }
+    return n;
+  }
+
   function drawLabels() {
     labelLayer.clearLayers();
-    if (!LABELS || !map.hasLayer(labelLayer)) return;
-    var z = map.getZoom(), placed = [], n = 0;
-    var cands = labelCandidates(z, map.getBounds().pad(0.1));
+    if (!map.hasLayer(labelLayer)) return;
+    var taken = new BoxIndex();
+    // A name under the layer control, the legend or a "+N" badge could not be read: take their boxes first.
+    var origin = map.getContainer().getBoundingClientRect();
+    var controls = map.getContainer().querySelectorAll(".leaflet-control, .mm-cluster");
+    for (var ci = 0; ci < controls.length; ci++) {
+      var r = controls[ci].getBoundingClientRect();
+      if (r.width && r.height) taken.add([r.left - origin.left, r.top - origin.top, r.right - origin.left, r.bottom - origin.top]);
+    }
+    var n = placeMarkerLabels(taken, LABEL_MAX);
+    var z = map.getZoom();
+    var cands = LABELS ? labelCandidates(z, map.getBounds().pad(0.1)) : [];
     for (var i = 0; i < cands.length && n < LABEL_MAX; i++) {
       var c = cands[i], pt = map.latLngToContainerPoint([c.lat, c.lon]);
       var w = c.name.length * LABEL_CHAR_PX[c.kind] + 6, h = LABEL_H;
       var box = c.kind === "city"
         ? [pt.x - 3, pt.y - h / 2, pt.x + w, pt.y + h / 2]          // a dot and the name to its right
         : [pt.x - w / 2, pt.y - h / 2, pt.x + w / 2, pt.y + h / 2];
-      var clash = false;
-      for (var k = 0; k < placed.length && !clash; k++) {
-        var b = placed[k];
-        clash = box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1];
-      }
-      if (clash) continue;
-      placed.push(box);
+      if (taken.clashes(box)) continue;
+      taken.add(box);
       n++;
-      var icon = L.divIcon({
-        className: "mm-maplabel mm-maplabel-" + c.kind,
-        html: c.kind === "city" ? '<span class="mm-maplabel-dot"></span>' + esc(c.name) : esc(c.name),
-        iconSize: null,
-        iconAnchor: c.kind === "city" ? [3, 7] : [Math.round(w / 2), 7]
-      });
-      L.marker([c.lat, c.lon], { icon: icon, pane: "mm-labels", interactive: false, keyboard: false })
-        .addTo(labelLayer);
+      addLabel([c.lat, c.lon], c.kind, c.name, c.kind === "city" ? [3, 7] : [Math.round(w / 2), 7]);
     }
     document.body.setAttribute("data-mm-labels", String(n));
   }
 
-  if (LABELS) {
-    labelLayer.on("add", function () { setTimeout(drawLabels, 0); });
-    map.on("zoomend moveend", drawLabels);
-    if (!tiles) labelLayer.addTo(map);
+  /* A move, a zoom (spreadMarkers) and a new render each ask for the names;
+   * one redraw per animation frame serves them all. */
+  var labelsQueued = false;
+  function queueLabels() {
+    if (labelsQueued) return;
+    labelsQueued = true;
+    (window.requestAnimationFrame || setTimeout)(function () { labelsQueued = false; drawLabels(); });
   }
+  labelLayer.on("add", queueLabels);     // moves redraw them through spreadMarkers
+  if (!tiles) labelLayer.addTo(map);
+
+  // ------------------------------------------------------------ choropleth
+
+  /* "Shade countries by mentions": each country outline of the offline basemap
+   * filled by the mentions (or, on a corpus map sized by documents, the
+   * documents) of the places whose true point lies inside it, on a log scale
+   * (one much-mentioned country would otherwise wash out the rest). Off by
+   * default; recomputed whenever the data or the corpus filter changes. */
+  var SHADE_COLOR = "#c2410c";
+  var SHADE_MIN = 0.12, SHADE_MAX = 0.6;    // fill opacity of the least and most mentioned country
+  map.createPane("mm-shade");
+  map.getPane("mm-shade").style.zIndex = 255;   // over the outlines, under the province lines
+  map.getPane("mm-shade").style.pointerEvents = "none";
+  var shadeLayer = L.layerGroup();
+  var shadeIndex = null;                 // [{feature, bbox}] of the basemap, made on first use
+
+  function ringsOf(geom) {
+    if (!geom) return [];
+    if (geom.type === "Polygon") return [geom.coordinates];
+    if (geom.type === "MultiPolygon") return geom.coordinates;
+    return [];
+  }
+
+  function insideRing(ring, x, y) {
+    var inside = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+      if ((yi > y) !== (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) inside = !inside;
+    }
+    return inside;
+  }
+
+  /* The basemap feature containing (lon, lat): bounding boxes first, then the
+   * even-odd rule on each polygon's rings (holes included). */
+  function countryAt(lon, lat) {
+    if (!shadeIndex) {
+      shadeIndex = (window.MENTIONMAP_BASEMAP.features || []).map(function (f) {
+        var b = [Infinity, Infinity, -Infinity, -Infinity];
+        ringsOf(f.geometry).forEach(function (poly) {
+          (poly[0] || []).forEach(function (pt) {
+            b = [Math.min(b[0], pt[0]), Math.min(b[1], pt[1]), Math.max(b[2], pt[0]), Math.max(b[3], pt[1])];
+          });
+        });
+        return { feature: f, bbox: b };
+      });
+    }
+    for (var i = 0; i < shadeIndex.length; i++) {
+      var e = shadeIndex[i], b = e.bbox;
+      if (lon < b[0] || lon > b[2] || lat < b[1] || lat > b[3]) continue;
+      var polys = ringsOf(e.feature.geometry);
+      for (var k = 0; k < polys.length; k++) {
+        var n = 0;
+        polys[k].forEach(function (ring) { if (insideRing(ring, lon, lat)) n++; });
+        if (n % 2) return i;
+      }
+    }
+    return -1;
+  }
+
+  function drawShade() {
+    shadeLayer.clearLayers();
+    if (!window.MENTIONMAP_BASEMAP || !map.hasLayer(shadeLayer)) return;
+    var totals = {}, max = 0;
+    (typeof places === "undefined" ? [] : places).forEach(function (pl) {
+      var i = countryAt(pl.latlng.lng, pl.latlng.lat);
+      if (i < 0) return;
+      totals[i] = (totals[i] || 0) + sizeOf(pl.props);
+      max = Math.max(max, totals[i]);
+    });
+    var shaded = 0;
+    Object.keys(totals).forEach(function (i) {
+      var t = totals[i];
+      if (!(t > 0)) return;
+      var share = max > 1 ? Math.log(1 + t) / Math.log(1 + max) : 1;
+      var a3 = String((shadeIndex[i].feature.properties || {}).a3 || "").replace(/[^A-Za-z0-9]/g, "");
+      L.geoJSON(shadeIndex[i].feature, {
+        pane: "mm-shade", interactive: false, className: "mm-shade" + (a3 ? " mm-shade-" + a3 : ""),
+        style: { stroke: false, fillColor: SHADE_COLOR, fillOpacity: SHADE_MIN + (SHADE_MAX - SHADE_MIN) * share }
+      }).addTo(shadeLayer);
+      shaded++;
+    });
+    document.body.setAttribute("data-mm-shaded", String(shaded));
+    var key = legend.getContainer().querySelector(".mm-legend-shade");
+    if (key) {
+      key.hidden = !shaded;
+      key.lastChild.textContent = "Countries shaded by " + (corpus && sizeBy === "docs" ? "documents" : "mentions") +
+        ": 1 to " + max;
+    }
+  }
+  shadeLayer.on("remove", function () {
+    var key = legend.getContainer().querySelector(".mm-legend-shade");
+    if (key) key.hidden = true;
+  });
+  shadeLayer.on("add", function () { setTimeout(drawShade, 0); });
 
   // One SVG renderer for all markers, so each marker is an SVG <path> tests can find.
   var svg = L.svg({ padding: 0.5 });
@@ -204,7 +464,11 @@
     overlays['<span class="mm-swatch" style="background:' + LAYER_INFO[l].color + '"></span>' +
       LAYER_INFO[l].label + ' <span class="mm-layer-n" data-layer="' + l + '"></span>'] = groups[l];
   });
-  if (LABELS) overlays['<span class="mm-swatch mm-swatch-label"></span>Place names'] = labelLayer;
+  overlays['<span class="mm-swatch mm-swatch-label"></span>Place names'] = labelLayer;
+  overlays['<span class="mm-swatch mm-swatch-admin1"></span>Province lines'] = admin1Layer;
+  if (window.MENTIONMAP_BASEMAP) {
+    overlays['<span class="mm-swatch mm-swatch-shade"></span>Shade countries'] = shadeLayer;
+  }
   var layersControl = L.control.layers(Object.keys(baseLayers).length > 1 ? baseLayers : null, overlays, {
     collapsed: false,
     position: "topright"
@@ -238,6 +502,7 @@
     div.innerHTML =
       '<div class="mm-legend-title">Legend</div>' + rows + sizes +
       '<div class="mm-legend-row"><span class="mm-legend-dot mm-legend-rel"></span>Estimated from a relative phrase</div>' +
+      '<div class="mm-legend-row mm-legend-shade" hidden><span class="mm-swatch mm-swatch-shade"></span><span></span></div>' +
       '<div class="mm-legend-credit">' + GEONAMES_ATTR + "</div>";
   }
 
@@ -552,6 +817,7 @@
     renderDocInfo(fc.metadata || {}, places.length);
     if (!opts.keepView) fitToData(opts.animate);
     spreadMarkers();
+    drawShade();
     document.body.setAttribute("data-mm-ready", "1");
     document.body.setAttribute("data-mm-places", String(places.length));
   }
@@ -563,38 +829,128 @@
   // ------------------------------------------------------- spread markers
 
   /* Markers stacked on one another (Syria, Aleppo and Handarat at world zoom)
-   * are fanned out around the bigger one, each with a thin leader line to its
-   * true point; redone at every zoom, so they close up again when there is room.
-   * Only stacked markers move (centre inside the other's disc): merely touching
-   * ones stay put, so a dense corpus map keeps its geography. */
-  var SPREAD_MAX = 400;          // markers moved per view at most: beyond, a stack stays a stack
+   * are grouped under the biggest of them, their host. A small stack is fanned
+   * out around its host, each marker with a thin leader line to its true point;
+   * a big one (a corpus map's hundred US towns at world zoom) would turn into a
+   * cloud that hides the geography, so its markers are hidden behind one "+N"
+   * badge on the host that zooms in on them. Redone at every zoom, so stacks
+   * open up as room appears. Only stacked markers (centre inside the other's
+   * disc) are grouped: merely touching ones stay put. */
   var SPREAD_STACKED = 0.8;      // centres closer than this share of the larger radius are stacked
+  var FAN_MAX = 5;               // a stack of up to this many fans out; more make a "+N" badge
+  // Markers fanned out per view at most: an article's stacks fan out, but on a
+  // dense corpus map fans would push each other into clouds, so the rest of
+  // the stacks, biggest hosts first served, become badges.
+  var FAN_BUDGET = 20;
+  var BADGE_W = 40, BADGE_H = 18;  // px, a badge's box when deciding whether two would overlap
+  var CLUSTER_ZOOM_STEP = 3;     // a badge's click zooms in at most this much (at least 1)
   var leaderLayer = L.layerGroup().addTo(map);
+  var badgeLayer = L.layerGroup().addTo(map);
+
+  /* Stacks of the visible markers: [{host, members}], biggest hosts first. */
+  function stacksOf(list) {
+    var hosts = [];
+    list.forEach(function (pl) {
+      var r = pl.marker.getRadius(), pt = map.latLngToLayerPoint(pl.latlng), host = null;
+      for (var i = 0; i < hosts.length && !host; i++) {
+        if (pt.distanceTo(hosts[i].pt) < SPREAD_STACKED * Math.max(r, hosts[i].r)) host = hosts[i];
+      }
+      if (host) host.members.push({ pl: pl, pt: pt, r: r });
+      else hosts.push({ pl: pl, pt: pt, r: r, members: [] });
+    });
+    return hosts;
+  }
+
+  function setClustered(pl, on) {
+    pl.clustered = on;
+    var el = pl.marker.getElement && pl.marker.getElement();
+    if (el) el.classList.toggle("mm-clustered", on);
+    if (on) pl.marker.closeTooltip();
+  }
+
+  function badgeBox(host) {
+    var p = map.latLngToContainerPoint(host.pl.latlng);
+    var x = p.x + host.r * 0.5, y = p.y - host.r * 0.7 - BADGE_H / 2;
+    return [x, y, x + BADGE_W, y + BADGE_H];
+  }
+
+  function addBadge(host) {
+    var n = host.members.length;
+    var icon = L.divIcon({
+      className: "mm-cluster",
+      html: "+" + n,
+      iconSize: null,
+      iconAnchor: [-Math.round(host.r * 0.5), Math.round(host.r * 0.7) + 9]   // on the host's upper right
+    });
+    var badge = L.marker(host.pl.latlng, {
+      icon: icon, keyboard: true, riseOnHover: true, zIndexOffset: 1000,
+      title: n + " more places here: click to zoom in"
+    });
+    badge.on("click", function () {
+      var b = L.latLngBounds([host.pl.latlng]);
+      host.members.forEach(function (m) { b.extend(m.pl.latlng); });
+      var z = map.getZoom();
+      var target = Math.min(map.getBoundsZoom(b.pad(0.2)), z + CLUSTER_ZOOM_STEP, map.getMaxZoom());
+      map.setView(b.getCenter(), Math.max(target, z + 1));
+    });
+    badge.addTo(badgeLayer);
+    var el = badge.getElement();
+    if (el) el.setAttribute("data-count", String(n));
+  }
+
+  /* Badges that would overlap are one: the later stack (smaller host) joins
+   * the earlier, host and all, so no badge hides another. */
+  function mergeBadges(clusters) {
+    var kept = [];
+    clusters.forEach(function (h) {
+      var box = badgeBox(h), into = null;
+      for (var i = 0; i < kept.length && !into; i++) {
+        var b = kept[i].box;
+        if (box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1]) into = kept[i];
+      }
+      if (!into) { h.box = box; kept.push(h); return; }
+      into.members.push({ pl: h.pl, pt: h.pt, r: h.r });
+      h.members.forEach(function (m) { into.members.push(m); });
+    });
+    return kept;
+  }
 
   function spreadMarkers() {
     leaderLayer.clearLayers();
-    var placed = [], moved = 0;
+    badgeLayer.clearLayers();
+    var moved = 0, hidden = 0, clusters = [];
     var list = places.filter(function (pl) { return map.hasLayer(groups[pl.layer]); });
     list.sort(function (a, b) { return b.marker.getRadius() - a.marker.getRadius() || a.index - b.index; });
-    list.forEach(function (pl) {
-      var r = pl.marker.getRadius(), pt = map.latLngToLayerPoint(pl.latlng), host = null;
-      for (var i = 0; i < placed.length && !host; i++) {
-        if (pt.distanceTo(placed[i].pt) < SPREAD_STACKED * Math.max(r, placed[i].r)) host = placed[i];
+    var hosts = stacksOf(list);
+    var placed = hosts.map(function (h) { return { pt: h.pt, r: h.r }; });
+    var view = map.getBounds().pad(0.25);   // the budget is for what one sees (redone after each move)
+    hosts.forEach(function (h) {
+      h.pl.marker.setLatLng(h.pl.latlng);
+      if (!h.members.length) return;
+      if (h.members.length > FAN_MAX || !view.contains(h.pl.latlng) || moved + h.members.length > FAN_BUDGET) {
+        clusters.push(h);
+        return;
       }
-      var pos = pt;
-      if (host && moved < SPREAD_MAX) {
-        pos = freeSpotAround(host, r, placed) || pt;
-        if (pos !== pt) moved++;
-      }
-      var ll = pos === pt ? pl.latlng : map.layerPointToLatLng(pos);
-      pl.marker.setLatLng(ll);
-      if (pos !== pt) {
-        L.polyline([pl.latlng, ll], { color: "#52606d", weight: 1, opacity: 0.7, interactive: false,
-          className: "mm-leader" }).addTo(leaderLayer);
-      }
-      placed.push({ pt: pos, r: r });
+      h.members.forEach(function (m) {
+        var pos = freeSpotAround(h, m.r, placed) || m.pt;
+        var ll = pos === m.pt ? m.pl.latlng : map.layerPointToLatLng(pos);
+        m.pl.marker.setLatLng(ll);
+        if (pos !== m.pt) {
+          moved++;
+          L.polyline([m.pl.latlng, ll], { color: "#52606d", weight: 1, opacity: 0.7, interactive: false,
+            className: "mm-leader" }).addTo(leaderLayer);
+        }
+        placed.push({ pt: pos, r: m.r });
+      });
+    });
+    places.forEach(function (pl) { setClustered(pl, false); });
+    mergeBadges(clusters).forEach(function (h) {
+      h.members.forEach(function (m) { m.pl.marker.setLatLng(m.pl.latlng); setClustered(m.pl, true); hidden++; });
+      addBadge(h);
     });
     document.body.setAttribute("data-mm-spread", String(moved));
+    document.body.setAttribute("data-mm-clustered", String(hidden));
+    queueLabels();                     // names follow the markers' new places
   }
 
   /* A point on rings around `host` where a disc of radius r overlaps no placed one. */
@@ -613,7 +969,13 @@
     return null;
   }
 
-  map.on("zoomend overlayadd overlayremove", spreadMarkers);
+  var spreadQueued = false;
+  function queueSpread() {
+    if (spreadQueued) return;
+    spreadQueued = true;
+    (window.requestAnimationFrame || setTimeout)(function () { spreadQueued = false; spreadMarkers(); });
+  }
+  map.on("moveend overlayadd overlayremove", queueSpread);
 
   function countOf(p) {
     p = p || {};
@@ -630,6 +992,7 @@
     el.setAttribute("data-index", String(place.index));
     if (place.feature.id != null) el.setAttribute("data-id", String(place.feature.id));
     el.setAttribute("data-mentions", String(countOf(place.props)));
+    el.classList.toggle("mm-clustered", !!place.clustered);
   }
 
   function fitToData(animate) {

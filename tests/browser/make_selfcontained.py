@@ -21,6 +21,7 @@ BLOCKS = [
     ("leaflet-js", "script", "vendor/leaflet/leaflet.js"),
     ("basemap-js", "script", "basemap/countries.js"),
     ("labels-js", "script", "basemap/labels.js"),
+    ("admin1-js", "script", "basemap/admin1.js"),
     ("data", "data", None),
     ("app-js", "script", "app.js"),
 ]

@@ -247,7 +247,7 @@ def check_embedded(driver, res, url, label, expect_input_hidden, screenshot):
     res.check(f"{label}: GeoNames attribution on the map", "GeoNames (CC BY 4.0)" in attribution, attribution)
     res.check(f"{label}: legend and layer control",
               driver.execute_script("return !!document.querySelector('.mm-legend') && "
-                                    "document.querySelectorAll('.leaflet-control-layers-overlays label').length === 7"))
+                                    "document.querySelectorAll('.leaflet-control-layers-overlays label').length === 9"))
 
     # Click Aleppo's marker.
     try:
@@ -307,14 +307,73 @@ def marker_centres(driver, names):
         return out;""", names)
 
 
+def label_boxes(driver, kinds):
+    """[text, left, top, right, bottom] of the map's name labels of these kinds."""
+    return driver.execute_script("""
+        var out = [];
+        arguments[0].forEach(function (k) {
+          document.querySelectorAll('.mm-maplabel-' + k).forEach(function (e) {
+            var r = e.getBoundingClientRect();
+            out.push([e.textContent, r.left, r.top, r.right, r.bottom, k]);
+          });
+        });
+        return out;""", kinds)
+
+
+def admin1_paths(driver):
+    """Boundary paths drawn inside the map view: [number of path.mm-admin1 with
+    a non-empty outline crossing the view, total path length of their 'd']."""
+    return driver.execute_script("""
+        var m = document.getElementById('mm-map').getBoundingClientRect(), n = 0, len = 0;
+        document.querySelectorAll('path.mm-admin1').forEach(function (p) {
+          var d = p.getAttribute('d') || '', r = p.getBoundingClientRect();
+          if (d.length < 10 || r.right < m.left || r.left > m.right || r.bottom < m.top || r.top > m.bottom) return;
+          n++; len += d.length;
+        });
+        return [n, len];""")
+
+
+def toggle_overlay(driver, text):
+    driver.execute_script("""
+        var ls = document.querySelectorAll('.leaflet-control-layers-overlays label');
+        for (var i = 0; i < ls.length; i++) {
+          if (ls[i].textContent.indexOf(arguments[0]) >= 0) ls[i].querySelector('input').click();
+        }
+        """, text)
+    time.sleep(0.6)
+
+
+def check_shade(driver, res, label):
+    """The "Shade countries" layer fills the countries that hold mapped places,
+    Syria (where most of the mentions are) the darkest; off again afterwards."""
+    toggle_overlay(driver, "Shade countries")
+    shades = driver.execute_script("""
+        var out = {};
+        document.querySelectorAll('path.mm-shade').forEach(function (p) {
+          var m = /mm-shade-([A-Za-z0-9]+)/.exec(p.getAttribute('class') || '');
+          if (m) out[m[1]] = Number(p.getAttribute('fill-opacity'));
+        });
+        return out;""")
+    res.check(f"{label}: shading fills the countries with places, Syria darkest",
+              len(shades) >= 2 and "SYR" in shades and shades["SYR"] == max(shades.values()), repr(shades))
+    key = driver.execute_script(
+        "var k = document.querySelector('.mm-legend-shade'); return k && !k.hidden ? k.innerText : ''")
+    res.check(f"{label}: the legend explains the shading", "shaded by" in key, repr(key))
+    save_shot(driver, f"{label.replace('/', '-')}-shade.png")
+    toggle_overlay(driver, "Shade countries")
+    left = driver.execute_script("return document.querySelectorAll('path.mm-shade').length")
+    res.check(f"{label}: shading off again", left == 0, f"{left} paths")
+
+
 def check_zoom_views(driver, res, label):
-    """The offline page is readable at world and city zoom: country names and
-    spread markers at world zoom, town names around Aleppo at city zoom."""
+    """The offline page is readable at world, country and city zoom: country
+    names and spread, named markers with no basemap name under them at world
+    zoom; province lines from country zoom on; town names and the places' own
+    names around Aleppo at city zoom."""
     driver.execute_script("window.mentionmap.map.closePopup(); "
                           "window.mentionmap.map.setView([30, 30], 2, {animate: false});")
     time.sleep(0.8)
-    countries = driver.execute_script(
-        "return Array.prototype.map.call(document.querySelectorAll('.mm-maplabel-country'), e => e.textContent)")
+    countries = [b[0] for b in label_boxes(driver, ["country"])]
     res.check(f"{label}: country names at world zoom", len(countries) >= 10, f"{len(countries)}: {countries[:8]}")
     names = ["Syria", "Aleppo", "Handarat"]
     c = marker_centres(driver, names)
@@ -324,16 +383,78 @@ def check_zoom_views(driver, res, label):
     res.check(f"{label}: Syria, Aleppo and Handarat spread apart at world zoom", apart, repr(c))
     leaders = driver.execute_script("return document.querySelectorAll('path.mm-leader').length")
     res.check(f"{label}: spread markers have leader lines", leaders >= 1, f"{leaders}")
+    shown = [b[0] for b in label_boxes(driver, ["place"])]
+    res.check(f"{label}: the spread markers are named at world zoom",
+              sum(n in shown for n in names) >= 2, repr(shown))
+    # No country, region or town name runs under a marker (shrunk by 2 px: the
+    # label box estimate is not pixel-exact).
+    discs = marker_centres(driver, names + ["Moscow", "Washington", "Russia", "United States"])
+    under = [(b[0], n) for b in label_boxes(driver, ["country", "admin1", "city"]) for n, (x, y, r) in discs.items()
+             if b[1] + 2 < x + r and b[3] - 2 > x - r and b[2] + 2 < y + r and b[4] - 2 > y - r]
+    res.check(f"{label}: no basemap name under a marker at world zoom", not under, repr(under[:5]))
+    n, _ = admin1_paths(driver)
+    res.check(f"{label}: no province lines at world zoom", n == 0, f"{n} paths")
     save_shot(driver, f"{label.replace('/', '-')}-world.png")
+    check_shade(driver, res, label)
+
+    driver.execute_script("window.mentionmap.map.setView([35, 38.5], 6, {animate: false});")
+    try:
+        wait_for(driver, "return document.querySelectorAll('path.mm-admin1').length > 0", 10, "province lines")
+    except Failed:
+        pass
+    time.sleep(0.5)
+    n, size = admin1_paths(driver)
+    res.check(f"{label}: province lines at country zoom", n >= 1 and size > 2000, f"{n} paths, d {size} chars")
+    save_shot(driver, f"{label.replace('/', '-')}-country.png")
+
     driver.execute_script("window.mentionmap.map.setView([36.2, 37.16], 10, {animate: false});")
     time.sleep(0.8)
-    cities = driver.execute_script(
-        "return Array.prototype.map.call(document.querySelectorAll('.mm-maplabel-city'), e => e.textContent)")
-    res.check(f"{label}: town names at city zoom", len(cities) >= 3 and "Aleppo" in cities, repr(cities[:10]))
+    cities = [b[0] for b in label_boxes(driver, ["city"])]
+    here = [b[0] for b in label_boxes(driver, ["place"])]
+    res.check(f"{label}: town names at city zoom", len(cities) >= 3, repr(cities[:10]))
+    res.check(f"{label}: Aleppo and Handarat named beside their markers at city zoom",
+              "Aleppo" in here and "Handarat" in here, repr(here))
+    n, _ = admin1_paths(driver)
+    res.check(f"{label}: a province line at city zoom (Aleppo/Idlib)", n >= 1, f"{n} paths")
     save_shot(driver, f"{label.replace('/', '-')}-city.png")
     attribution = driver.execute_script(
         "var a = document.querySelector('.leaflet-control-attribution'); return a ? a.innerText : ''")
     res.check(f"{label}: Natural Earth credited", "Made with Natural Earth" in attribution, attribution)
+
+
+def check_tiles(driver, res, base, label):
+    """?tiles=URL puts that tile layer under the markers instead of the offline
+    outlines, names and province lines (which stay available as toggles)."""
+    template = base + "tile/{z}/{x}/{y}.png"
+    url = base + "sample.html?tiles=" + urllib.parse.quote(template, safe="")
+    print(f"[{label}] {url}")
+    driver.get(url)
+    wait_for(driver, "return document.body && document.body.getAttribute('data-mm-ready') === '1'",
+             20, "the page to render")
+    time.sleep(1.0)
+    tiles = driver.execute_script(
+        "var from = arguments[0]; return Array.prototype.filter.call(document.querySelectorAll('img.leaflet-tile'),"
+        " function (i) { return i.src.indexOf(from) === 0; }).length", base + "tile/")
+    res.check(f"{label}: tiles from the ?tiles= server", tiles >= 1, f"{tiles} tiles")
+    offline = driver.execute_script(
+        "return [!!document.querySelector('.leaflet-mm-basemap-pane canvas'),"
+        " document.querySelectorAll('.mm-maplabel').length]")
+    res.check(f"{label}: no offline outlines or names over the tiles", offline == [False, 0], repr(offline))
+    driver.execute_script("window.mentionmap.map.setView([35, 38.5], 6, {animate: false});")
+    time.sleep(0.8)
+    res.check(f"{label}: no province lines over the tiles unless asked",
+              driver.execute_script("return document.querySelectorAll('path.mm-admin1').length") == 0)
+    toggle_overlay(driver, "Province lines")
+    try:
+        wait_for(driver, "return document.querySelectorAll('path.mm-admin1').length", 15, "province lines")
+        res.check(f"{label}: province lines switched on over the tiles", admin1_paths(driver)[0] >= 1)
+    except Failed as e:
+        res.check(f"{label}: province lines switched on over the tiles", False, str(e))
+    res.check(f"{label}: markers drawn over the tiles",
+              driver.execute_script("return document.querySelectorAll('path.mm-marker').length") >= 2)
+    save_shot(driver, "map-tiles.png")
+    errs = console_errors(driver)
+    res.check(f"{label}: no errors in the console", not errs, repr(errs[:5]))
 
 
 def check_api(driver, res, url, label, screenshot, error_text=None, local_files=False, article=ARTICLE):
@@ -344,6 +465,10 @@ def check_api(driver, res, url, label, screenshot, error_text=None, local_files=
              20, "the page to render")
     box = driver.find_element(By.ID, "mm-text")
     res.check(f"{label}: text box shown", box.is_displayed())
+    # A served page fetches the province lines only once zoomed in that far.
+    res.check(f"{label}: province lines not loaded at world zoom",
+              driver.execute_script("return window.MENTIONMAP_ADMIN1 === undefined && "
+                                    "!document.querySelector('script[src$=\"admin1.js\"]')"))
     if error_text:
         box.clear()
         box.send_keys(error_text)
@@ -410,6 +535,14 @@ def check_api(driver, res, url, label, screenshot, error_text=None, local_files=
         res.check(f"{label}: Map button maps the text", False, str(e))
     if screenshot:
         save_shot(driver, screenshot)
+    driver.execute_script("window.mentionmap.map.closePopup(); "
+                          "window.mentionmap.map.setView([35, 38.5], 6, {animate: false});")
+    try:
+        wait_for(driver, "return window.MENTIONMAP_ADMIN1 && document.querySelectorAll('path.mm-admin1').length",
+                 15, "basemap/admin1.js")
+        res.check(f"{label}: province lines loaded when zoomed in", admin1_paths(driver)[0] >= 1)
+    except Failed as e:
+        res.check(f"{label}: province lines loaded when zoomed in", False, str(e))
     ext = external_requests(driver)
     res.check(f"{label}: nothing loaded from other hosts", not ext, repr(ext[:5]))
     errs = [e for e in console_errors(driver) if "api/map" not in e]  # the 4xx of the error check
@@ -516,6 +649,53 @@ def check_corpus_upload(driver, res, url, label):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def badges(driver):
+    """[count, left, top, right, bottom] of each "+N" badge, biggest count first."""
+    out = driver.execute_script("""
+        return Array.prototype.map.call(document.querySelectorAll('.mm-cluster'), function (e) {
+          var r = e.getBoundingClientRect();
+          return [Number(e.getAttribute('data-count')), r.left, r.top, r.right, r.bottom];
+        });""")
+    return sorted(out, key=lambda b: -b[0])
+
+
+def check_clusters(driver, res, label):
+    """At world zoom a dense corpus map groups its big stacks behind "+N" badges
+    (the hidden markers are the badges' counts, no two badges overlap) instead
+    of fanning them into clouds; a badge's click zooms in and splits it."""
+    driver.execute_script("window.mentionmap.map.closePopup(); "
+                          "window.mentionmap.map.setView([30, 10], 2, {animate: false});")
+    time.sleep(1.0)
+    bs = badges(driver)
+    hidden = driver.execute_script(
+        "return [Number(document.body.getAttribute('data-mm-clustered')),"
+        " Array.prototype.filter.call(document.querySelectorAll('path.mm-marker.mm-clustered'),"
+        " function (e) { return getComputedStyle(e).display === 'none'; }).length,"
+        " Number(document.body.getAttribute('data-mm-spread'))]")
+    res.check(f"{label}: stacks grouped behind badges at world zoom",
+              len(bs) >= 3 and sum(b[0] for b in bs) == hidden[0] == hidden[1] > 0,
+              f"{len(bs)} badges for {sum(b[0] for b in bs)} places; hidden {hidden}")
+    res.check(f"{label}: few markers fanned out at world zoom", hidden[2] <= 20, f"{hidden[2]} moved")
+    clash = [(a[0], b[0]) for i, a in enumerate(bs) for b in bs[i + 1:]
+             if a[1] < b[3] and a[3] > b[1] and a[2] < b[4] and a[4] > b[2]]
+    res.check(f"{label}: no badge over another", not clash, repr(clash[:5]))
+    save_shot(driver, f"{label}-world.png")
+    if not bs:
+        return
+    z0 = driver.execute_script("return window.mentionmap.map.getZoom()")
+    el = driver.execute_script(
+        "var best = null; document.querySelectorAll('.mm-cluster').forEach(function (e) {"
+        " if (!best || Number(e.getAttribute('data-count')) > Number(best.getAttribute('data-count'))) best = e; });"
+        " return best;")
+    el.click()
+    time.sleep(1.5)
+    z1 = driver.execute_script("return window.mentionmap.map.getZoom()")
+    after = badges(driver)
+    res.check(f"{label}: a badge's click zooms in and splits its stack",
+              z1 > z0 and (not after or after[0][0] < bs[0][0]),
+              f"zoom {z0} -> {z1}, biggest badge {bs[0][0]} -> {after[0][0] if after else None}")
+
+
 def check_corpus(driver, res, path, label, expect_docs):
     """A corpus map (`map --jsonl docs.jsonl --html`): its size, load time,
     markers sized by documents, a popup listing documents, and the document and
@@ -543,6 +723,7 @@ def check_corpus(driver, res, path, label, expect_docs):
                      li.querySelector('.mm-place-n').title] : null;""")
     res.check(f"{label}: the list is ranked by documents", bool(top) and top[2] == "documents" and int(top[1]) > 1,
               repr(top))
+    check_clusters(driver, res, label)
     # The first place's popup lists documents with a button to filter to one.
     driver.execute_script("window.mentionmap.focus(arguments[0])", top[0])
     text = popup_text(driver, top[0])
@@ -598,6 +779,10 @@ def make_handler(web_dir, sample_path, selfcontained_path):
             pass
 
         def do_GET(self):
+            if urllib.parse.urlsplit(self.path).path.startswith("/tile/"):
+                # A stand-in tile server for ?tiles=: any tile is Leaflet's layers icon.
+                with open(os.path.join(web_dir, "vendor", "leaflet", "images", "layers.png"), "rb") as f:
+                    return self._send(200, "image/png", f.read())
             if urllib.parse.urlsplit(self.path).path == "/sample.html":
                 with open(selfcontained_path, "rb") as f:
                     body = f.read()
@@ -690,6 +875,7 @@ def main():
                 check_embedded(driver, res, base + "sample.html", "embedded/http", False, "map.png")
                 check_api(driver, res, base, "api", "map-api.png", ERROR_TEXT, local_files=True)
                 check_hostile(driver, res, base, "hostile")
+                check_tiles(driver, res, base, "tiles")
             check_embedded(driver, res, "file://" + urllib.parse.quote(sc), "embedded/file", True,
                            "map-file.png")
         for i, spec in enumerate(args.corpus):

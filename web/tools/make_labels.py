@@ -32,9 +32,20 @@ MIN_POPULATION = 50000
 # drops labels that would overlap one of higher priority).
 CITY_ZOOMS = [(40, 3), (200, 4), (800, 5), (3000, 6), (8000, 7), (15000, 8)]
 CITY_ZOOM_REST = 9
-COUNTRY_ZOOM = 2     # country names from the world view on
+# Country names from the world view on, but small territories (Saint Pierre and
+# Miquelon, Jersey) would fill the oceans and Europe with names at world zoom:
+# by population, under these bounds a country's name waits for that zoom.
+COUNTRY_ZOOMS = [(100000, 4), (1000000, 3)]
+COUNTRY_ZOOM = 2
 ADMIN1_ZOOM = 5      # first-level names once a country fills the screen
 MAX_ADMIN1_PER_COUNTRY = 60
+
+
+def country_zoom(pop):
+    for limit, z in COUNTRY_ZOOMS:
+        if pop < limit:
+            return z
+    return COUNTRY_ZOOM
 
 
 def city_zoom(rank):
@@ -101,7 +112,7 @@ def main():
     admin1 = read_admin1(args.naturalearth)
     r = lambda x: round(x, 2)  # noqa: E731
     data = {
-        "countries": [[n, r(lat), r(lon), COUNTRY_ZOOM] for _, n, lat, lon in countries],
+        "countries": [[n, r(lat), r(lon), country_zoom(pop)] for pop, n, lat, lon in countries],
         "admin1": [[n, r(lat), r(lon), ADMIN1_ZOOM] for n, lat, lon in admin1],
         "cities": [[n, r(lat), r(lon), city_zoom(i)] for i, (_, n, lat, lon) in enumerate(cities)],
     }
