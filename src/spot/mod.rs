@@ -410,10 +410,13 @@ impl<'a> Spotter<'a> {
             // "Barack Obama", "Dmitry Peskov": a two-word run whose first word is no
             // place, no common word and no function word, and whose second is a name
             // the gazetteer knows, reads as given name + surname (the given-name list
-            // is English; names from elsewhere are not in it).
+            // is English; names from elsewhere are not in it). An all-caps first word
+            // is an acronym, not a given name: "CTV Winnipeg", "CBC Toronto" are a
+            // broadcaster's station.
             if begin.is_none() && run.len() == 2 && !starts[run.start] {
                 let (a, b) = (&tokens[run.start], &tokens[run.start + 1]);
                 let unknown_first = self.gazetteer.names().get(&a.folded).is_empty()
+                    && !is_all_caps(a.surface(text))
                     && !self.lexicon.is_common_word(&a.folded)
                     && !self.lexicon.is_stopword(&a.folded)
                     && !self.lexicon.is_connector(&a.folded)
@@ -675,6 +678,17 @@ mod tests {
         let s = spot("Secretary of State John Kerry met Vladimir Putin in Aleppo. Kerry said Syria was at stake.");
         assert_eq!(surfaces(&s), ["Aleppo", "Syria"]);
         assert_eq!(s.persons.len(), 2);
+    }
+
+    #[test]
+    fn a_station_is_not_a_person() {
+        // "CTV Winnipeg" (here "CTV Lyon") once read as given name + surname, dropping every later
+        // "Winnipeg" of the document as that person's surname.
+        let s = spot("She told CTV Lyon the dog was driven to Lyon at night.");
+        assert_eq!(surfaces(&s), ["Lyon", "Lyon"]);
+        assert!(s.persons.is_empty());
+        let s = spot("She told Dmitry Lyon about Aleppo.");
+        assert_eq!(surfaces(&s), ["Aleppo"]);
     }
 
     #[test]
