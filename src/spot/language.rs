@@ -180,6 +180,18 @@ fn plainly_english(sample: &str) -> bool {
     }
     let mut words = 0usize;
     let mut function = 0usize;
+    if sample.is_ascii() {
+        // Most samples: words split on bytes, without decoding characters.
+        for word in sample
+            .as_bytes()
+            .split(|b| !b.is_ascii_alphabetic() && *b != b'\'')
+            .filter(|w| !w.is_empty())
+        {
+            words += 1;
+            function += usize::from(is_english_function_word_bytes(word));
+        }
+        return words >= ENGLISH_MIN_WORDS && function as f64 >= ENGLISH_MIN_SHARE * words as f64;
+    }
     for word in sample.split(|c: char| !c.is_alphabetic() && c != '\'') {
         if word.is_empty() {
             continue;
@@ -197,11 +209,16 @@ const FUNCTION_WORD_MAX: usize = 6;
 /// languages the detector chooses among ("in", "is", "was", "to", "of", "on", "die"
 /// are left out: German, Dutch, Polish or French use them too). Any letter case.
 fn is_english_function_word(word: &str) -> bool {
-    if word.len() > FUNCTION_WORD_MAX || !word.is_ascii() {
+    word.is_ascii() && is_english_function_word_bytes(word.as_bytes())
+}
+
+/// [`is_english_function_word`] for an ASCII word's bytes.
+fn is_english_function_word_bytes(word: &[u8]) -> bool {
+    if word.len() > FUNCTION_WORD_MAX {
         return false;
     }
     let mut buf = [0u8; FUNCTION_WORD_MAX];
-    for (b, c) in buf.iter_mut().zip(word.bytes()) {
+    for (b, c) in buf.iter_mut().zip(word.iter()) {
         *b = c.to_ascii_lowercase();
     }
     matches!(

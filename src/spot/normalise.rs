@@ -173,9 +173,15 @@ fn try_forms(
         window[0].folded = f.clone();
         consider(longest_end(gazetteer, &window), f, None);
     }
+    // A second word joins the name after a hyphen ("Ростов-на-Дону"), or after a
+    // space when it is capitalised too ("Нижнем Новгороде"): a lower-case word after a
+    // space is running text, and trying its forms against every form of the first
+    // word is most of the cost of Russian text.
     let second_joins = window.len() > 1 && {
         let gap = &text[window[0].end..window[1].start];
-        matches!(gap, " " | "-") && script_of_word(window[1].surface(text)) == Script::Cyrillic
+        let second = window[1].surface(text);
+        script_of_word(second) == Script::Cyrillic
+            && (gap == "-" || (gap == " " && is_capitalised(second)))
     };
     if second_joins {
         let second_original = window[1].folded.clone();

@@ -665,6 +665,9 @@ const CHINESE_TITLES: &[&str] = &[
     "律师",
 ];
 
+/// One country's demonym: the English word, and the forms that read as it.
+type Demonym = (&'static str, &'static [&'static str]);
+
 /// Demonyms per language: (code, [(English demonym as the gazetteer has it, forms)]).
 /// A form may hold one brace group of alternatives, "siri{o,a,os,as}", or two,
 /// "{,ال}سوري{,ة,ون,ين}" (with and without the article). The countries are those
@@ -672,7 +675,7 @@ const CHINESE_TITLES: &[&str] = &[
 /// itself ("deutsch", "français", "español", "русский": "auf Deutsch" is no
 /// evidence for Germany), and Chinese, which uses the country's name as its
 /// adjective ("叙利亚军队"), already a mention of the country.
-const DEMONYMS: &[(&str, &[(&str, &[&str])])] = &[
+const DEMONYMS: &[(&str, &[Demonym])] = &[
     (
         "ru",
         &[
