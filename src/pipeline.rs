@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::gazetteer::{Gazetteer, Layer, NameKind, PlaceKind};
-use crate::resolve::relative::{place_relative, RelativePlace};
+use crate::resolve::relative::{place_relative_in, RelativePlace};
 use crate::resolve::{ResolveOptions, Resolver, ScoredCandidate};
 use crate::spot::{Language, Lexicon, SpotOptions, Spotter};
 use crate::text::CharOffsets;
@@ -248,14 +248,13 @@ impl Mapper {
         };
         let spotted = Spotter::new(gaz, &self.lexicon, spot_options).spot(text);
         let resolutions = Resolver::new(gaz, self.options.resolve.clone()).resolve(text, &spotted);
-        // Relative phrases ("10 km north of", "in") are read in English only: in other
-        // languages the same letters are other words (German "In Berlin").
-        let english = language.as_ref().map_or(true, |l| !l.has_own_path());
-        let relatives = if english {
-            place_relative(gaz, text, &spotted, &resolutions)
-        } else {
-            Vec::new()
-        };
+        // Relative phrases ("10 km north of", "al norte de") from the language's own
+        // table: the English words are other words elsewhere (German "In Berlin").
+        let own_path = language
+            .as_ref()
+            .filter(|l| l.has_own_path())
+            .map(|l| l.code);
+        let relatives = place_relative_in(gaz, text, &spotted, &resolutions, own_path);
         let chars = CharOffsets::new(text);
         let span = |start: usize, end: usize, kind: &'static str| MentionSpan {
             start: chars.char_offset(start),
@@ -289,6 +288,11 @@ impl Mapper {
                 ranked: r.ranked.clone(),
                 replaced_by_relative: is_replaced,
             });
+            // Beyond English a demonym is a lower-case adjective ("сирийская",
+            // "syrienne"), not a name: context for resolution, not a mention.
+            if own_path.is_some() && m.kind() == NameKind::Demonym {
+                continue;
+            }
             let Some(place) = r.place else { continue };
             if is_replaced {
                 continue;

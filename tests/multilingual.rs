@@ -161,6 +161,27 @@ fn people_and_organisations_are_not_places() {
 }
 
 #[test]
+fn demonyms_are_context_not_mentions() {
+    // "sirio", "сирийская", "السوري": read as "Syrian" for resolution (--explain shows
+    // them), but lower-case adjectives are not reported as places.
+    for (text, capital) in [
+        ("El ejército sirio entró en Alepo el lunes.", "Alepo"),
+        ("Сирийская армия вошла в Алеппо в понедельник.", "Алеппо"),
+        ("دخل الجيش السوري مدينة حلب يوم الاثنين.", "حلب"),
+    ] {
+        let out = run(&["map", "--explain"], text);
+        assert!(out.status.success());
+        let fc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(names(&fc), pairs(&[(capital, "Aleppo")]), "{text}");
+        let explain = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            explain.lines().any(|l| l.contains("→ Syria")),
+            "{text}: {explain}"
+        );
+    }
+}
+
+#[test]
 fn the_language_is_reported_and_can_be_forced() {
     let text =
         "Die Luftangriffe auf Aleppo und Idlib gingen weiter, berichteten Quellen in Damaskus.";

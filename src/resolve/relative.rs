@@ -20,6 +20,14 @@
 //!
 //! The same relation also tests gazetteer matches: when a matched name's chosen place
 //! lies far from the anchor the text ties it to, the relative estimate replaces it.
+//!
+//! Beyond English ([`place_relative_in`] with a language), the relations between
+//! neighbouring gazetteer matches are read from per-language phrase tables
+//! (`relative/phrases.rs`: "al norte de", "au nord de", "nördlich von", "к северу от", "شمال",
+//! Chinese "以北" after the anchor), with the same estimates. Names no gazetteer holds
+//! are found in English only, so only matched names are re-placed there.
+
+mod phrases;
 
 use crate::gazetteer::{Gazetteer, Place, PlaceKind};
 use crate::geodesy::{destination, haversine_km};
@@ -62,8 +70,111 @@ pub fn urban_radius_km(p: &Place) -> f64 {
         .clamp(1.5, 25.0)
 }
 
+/// [`place_relative`] for a text in `language` (ISO 639-1; `None` for English): the
+/// English phrases, or those of the language's table; a language with neither (a
+/// language the spotter has its own path for, but no phrase table) gets none, since
+/// the English words mean other things there (German "in", French "on").
+pub fn place_relative_in(
+    gazetteer: &Gazetteer,
+    text: &str,
+    spotted: &Spotted,
+    resolutions: &[Resolution],
+    language: Option<&str>,
+) -> Vec<RelativePlace> {
+    let Some(lang) = language.filter(|l| *l != "en") else {
+        return place_relative(gazetteer, text, spotted, resolutions);
+    };
+    let mut out = Vec::new();
+    for rel in phrases::relations(lang, text, &spotted.mentions) {
+        // Without a distance or an edge, "Zaragoza, al oeste de Barcelona" may lie 250
+        // km away: a name the gazetteer resolved stays where it was resolved.
+        let loose = matches!(
+            rel.kind,
+            RelationKind::Direction { .. } | RelationKind::Near | RelationKind::Inside
+        );
+        if loose && resolutions[rel.subject].place.is_some() {
+            continue;
+        }
+        let Some((anchor, conf)) = city_anchor(gazetteer, resolutions, rel.anchor) else {
+            continue;
+        };
+        if let Some(p) = relate_mention(
+            gazetteer,
+            spotted,
+            resolutions,
+            (rel.subject, false),
+            (anchor, conf),
+            rel.kind,
+        ) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// The resolved place of mention `j` with its confidence, when it is a city or a
+/// district: the anchors relations are measured from.
+fn city_anchor(gazetteer: &Gazetteer, resolutions: &[Resolution], j: usize) -> Option<(u32, f64)> {
+    let r = resolutions.get(j)?;
+    let place = r.place?;
+    matches!(
+        gazetteer.place(place).kind,
+        PlaceKind::City | PlaceKind::District
+    )
+    .then_some((place, r.confidence))
+}
+
+/// The estimate for gazetteer match `i` (with a place noun after it, or not) tied to
+/// `anchor` by `kind`, when it should replace the match's own reading: the match
+/// resolved to a town far from where the text puts it, or to nothing while the text
+/// gives a place noun, a bearing or a distance.
+fn relate_mention(
+    gazetteer: &Gazetteer,
+    spotted: &Spotted,
+    resolutions: &[Resolution],
+    (i, has_noun): (usize, bool),
+    (anchor, conf): (u32, f64),
+    kind: RelationKind,
+) -> Option<RelativePlace> {
+    let a = gazetteer.place(anchor);
+    let (lon_lat, uncertainty_km, weight) = estimate(&a, kind);
+    match resolutions[i].place {
+        Some(chosen) => {
+            let chosen_place = gazetteer.place(chosen);
+            if chosen_place.kind < PlaceKind::Admin2 {
+                return None;
+            }
+            // A gazetteer entry within reach of the estimate always wins.
+            let reach = (3.0 * uncertainty_km).max(50.0);
+            if haversine_km(chosen_place.lon_lat(), lon_lat) <= reach {
+                return None;
+            }
+        }
+        // A name dropped as too unlikely a place on its own ("Tayba": a small
+        // town far away) is a place after all when the text places it, as for
+        // unknown names: a place noun, or a bearing or distance.
+        None => {
+            if !has_noun && matches!(kind, RelationKind::Near | RelationKind::Inside) {
+                return None;
+            }
+        }
+    }
+    let m = &spotted.mentions[i];
+    Some(RelativePlace {
+        name: m.surface.clone(),
+        start: m.start,
+        end: m.end,
+        lon_lat,
+        uncertainty_km,
+        anchor,
+        relation: kind,
+        confidence: conf * weight,
+        replaces_mention: Some(i),
+    })
+}
+
 /// Estimates the unknown names of `spotted`, and re-places gazetteer matches that a
-/// relation puts far from where they were resolved.
+/// relation puts far from where they were resolved (English phrases).
 pub fn place_relative(
     gazetteer: &Gazetteer,
     text: &str,
@@ -73,13 +184,7 @@ pub fn place_relative(
     let mut out = Vec::new();
     let anchor_at = |token: usize| -> Option<(usize, u32, f64)> {
         let j = spotted.mention_starting_at(token)?;
-        let r = &resolutions[j];
-        let place = r.place?;
-        matches!(
-            gazetteer.place(place).kind,
-            PlaceKind::City | PlaceKind::District
-        )
-        .then_some((j, place, r.confidence))
+        city_anchor(gazetteer, resolutions, j).map(|(place, conf)| (j, place, conf))
     };
     let after_noun = |end: usize| -> usize {
         if spotted
@@ -130,40 +235,16 @@ pub fn place_relative(
         if j == i {
             continue;
         }
-        let a = gazetteer.place(anchor);
-        let (lon_lat, uncertainty_km, weight) = estimate(&a, rel.kind);
-        match resolutions[i].place {
-            Some(chosen) => {
-                let chosen_place = gazetteer.place(chosen);
-                if chosen_place.kind < PlaceKind::Admin2 {
-                    continue;
-                }
-                // A gazetteer entry within reach of the estimate always wins.
-                let reach = (3.0 * uncertainty_km).max(50.0);
-                if haversine_km(chosen_place.lon_lat(), lon_lat) <= reach {
-                    continue;
-                }
-            }
-            // A name dropped as too unlikely a place on its own ("Tayba": a small
-            // town far away) is a place after all when the text places it, as for
-            // unknown names: a place noun, or a bearing or distance.
-            None => {
-                if !has_noun && matches!(rel.kind, RelationKind::Near | RelationKind::Inside) {
-                    continue;
-                }
-            }
+        if let Some(p) = relate_mention(
+            gazetteer,
+            spotted,
+            resolutions,
+            (i, has_noun),
+            (anchor, conf),
+            rel.kind,
+        ) {
+            out.push(p);
         }
-        out.push(RelativePlace {
-            name: m.surface.clone(),
-            start: m.start,
-            end: m.end,
-            lon_lat,
-            uncertainty_km,
-            anchor,
-            relation: rel.kind,
-            confidence: conf * weight,
-            replaces_mention: Some(i),
-        });
     }
     out
 }
@@ -249,6 +330,102 @@ mod tests {
         assert!(e[0].lon_lat.1 > 36.20124 + 0.05);
         // A bare name "in" a city may be a person: no estimate.
         assert!(estimates("Talks with Lavrov, in Aleppo, went on.").is_empty());
+    }
+
+    /// Aleppo and a Tayba far away (in Jordan), named in the six languages; Barcelona
+    /// and Zaragoza, 250 km west of it.
+    const GAZ_WORLD: &str = "id\tname\tkind\tfeature_code\tcountry_code\tadmin1\tpopulation\tlat\tlon\tnames\tabbreviations\tdemonyms\n\
+170063\tAleppo\tcity\tPPLA\tSY\t09\t1602264\t36.20124\t37.16117\tHalab|Alepo|Alep|Алеппо|حلب|阿勒颇\t\t\n\
+250441\tTayba\tcity\tPPL\tJO\t12\t50000\t30.4\t35.6\tТайба|الطيبة|塔伊巴\t\t\n\
+3128760\tBarcelona\tcity\tPPLA\tES\t56\t1620343\t41.38879\t2.15899\t巴塞罗那\t\t\n\
+3104324\tZaragoza\tcity\tPPLA\tES\t52\t674997\t41.65606\t-0.87734\t萨拉戈萨\t\t\n";
+
+    fn estimates_in(lang: &str, text: &str) -> (crate::gazetteer::Gazetteer, Vec<RelativePlace>) {
+        let g = from_tsv(GAZ_WORLD);
+        let lex = Lexicon::new();
+        let options = SpotOptions {
+            language: Some(crate::spot::Language::forced(lang, text).unwrap().code),
+            ..Default::default()
+        };
+        let s = Spotter::new(&g, &lex, options).spot(text);
+        let r = Resolver::new(&g, ResolveOptions::default()).resolve(text, &s);
+        let e = place_relative_in(&g, text, &s, &r, Some(lang));
+        (g, e)
+    }
+
+    #[test]
+    fn each_language_places_a_far_match_from_its_anchor() {
+        let cases = [
+            (
+                "es",
+                "Los combates llegaron a Tayba, a 10 km al norte de Alepo, el domingo.",
+            ),
+            (
+                "fr",
+                "Les combats ont atteint Tayba, à 10 km au nord d'Alep, dimanche.",
+            ),
+            (
+                "de",
+                "Die Kämpfe erreichten Tayba, 10 km nördlich von Aleppo, am Sonntag.",
+            ),
+            (
+                "ru",
+                "Бои дошли до села Тайба, в 10 км к северу от Алеппо, в воскресенье.",
+            ),
+            (
+                "ar",
+                "وصلت المعارك إلى الطيبة على بعد 10 كم شمال حلب يوم الأحد.",
+            ),
+            ("zh", "战斗蔓延到塔伊巴，塔伊巴位于阿勒颇以北10公里。"),
+        ];
+        for (lang, text) in cases {
+            let (g, e) = estimates_in(lang, text);
+            let tayba: Vec<_> = e.iter().filter(|p| p.end <= text.len()).collect();
+            assert!(!tayba.is_empty(), "{lang}: {text}");
+            let p = tayba.last().unwrap();
+            assert_eq!(g.place(p.anchor).name, "Aleppo", "{lang}");
+            assert_eq!(
+                p.relation,
+                RelationKind::Offset {
+                    bearing: 0.0,
+                    km: 10.0
+                },
+                "{lang}"
+            );
+            assert!(
+                (km_from(p, 36.20124, 37.16117) - 10.0).abs() < 0.1,
+                "{lang}"
+            );
+            assert!(p.lon_lat.1 > 36.20124, "{lang}");
+        }
+    }
+
+    #[test]
+    fn chinese_places_a_name_after_its_anchor_and_other_relations() {
+        let (g, e) = estimates_in("zh", "叛军控制了阿勒颇以西20公里的塔伊巴。");
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].name, "塔伊巴");
+        assert_eq!(g.place(e[0].anchor).name, "Aleppo");
+        assert_eq!(
+            e[0].relation,
+            RelationKind::Offset {
+                bearing: 270.0,
+                km: 20.0
+            }
+        );
+        assert!(e[0].lon_lat.0 < 37.16117);
+        // A bearing alone leaves a resolved town where it is: "west of" may be far.
+        assert!(estimates_in("es", "Zaragoza, al oeste de Barcelona, votó.")
+            .1
+            .is_empty());
+        assert!(estimates_in("zh", "萨拉戈萨位于巴塞罗那以西。")
+            .1
+            .is_empty());
+        let (_, e) = estimates_in("ru", "Тайба, на северной окраине Алеппо, под обстрелом.");
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].relation, RelationKind::Edge { bearing: 0.0 });
+        // No phrase, no estimate; a near match would have stayed where it was.
+        assert!(estimates_in("es", "Tayba y Alepo.").1.is_empty());
     }
 
     #[test]

@@ -35,22 +35,31 @@ impl Spotter<'_> {
         }
     }
 
+    /// The tables for a word when it has any: none for a Latin-script word of an
+    /// English text, the common case, which the English lists alone decide.
+    fn foreign_tables_for(&self, surface: &str) -> Option<&LangTables> {
+        if self.foreign_language().is_none()
+            && matches!(script_of_word(surface), Script::Latin | Script::Other)
+        {
+            return None;
+        }
+        Some(self.tables_for(surface))
+    }
+
     /// A title before a person's name, in English or the word's language.
     pub(super) fn is_title(&self, text: &str, tok: &Token) -> bool {
         self.lexicon.is_title(&tok.folded)
             || self
-                .tables_for(tok.surface(text))
-                .titles
-                .contains(&tok.folded)
+                .foreign_tables_for(tok.surface(text))
+                .is_some_and(|t| t.titles.contains(&tok.folded))
     }
 
     /// A given name, in English or the word's language.
     pub(super) fn is_given_name(&self, text: &str, tok: &Token) -> bool {
         self.lexicon.is_given_name(&tok.folded)
             || self
-                .tables_for(tok.surface(text))
-                .given_names
-                .contains(&tok.folded)
+                .foreign_tables_for(tok.surface(text))
+                .is_some_and(|t| t.given_names.contains(&tok.folded))
     }
 
     /// May a lower-case word stand at this place in a name? Inside a name, the
@@ -66,6 +75,54 @@ impl Spotter<'_> {
         }
         (inner && self.tables_for(surface).connectors.contains(folded))
             || matches!(self.foreign_language(), Some("fr" | "es"))
+    }
+
+    /// English text: the gazetteer holds country names in other languages, which
+    /// English text meets inside longer names: a foreign one ("the Petit Cambodge
+    /// restaurant", "Café Deutschland": the word before is no English word) or an
+    /// English one built of English words ("Fire Island": German "Island" is
+    /// Iceland). A country's alternate name right after another capitalised word in
+    /// either case is part of that name, not the country; "Accessible America" keeps
+    /// its country. `None` rejects the mention.
+    pub(super) fn accept_english(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        mut m: Mention,
+    ) -> Option<Mention> {
+        let i = m.tokens.start;
+        if i == 0 {
+            return Some(m);
+        }
+        let prev = &tokens[i - 1];
+        let inside_name = &text[prev.end..tokens[i].start] == " "
+            && is_capitalised(prev.surface(text))
+            && !self.lexicon.is_stopword(&prev.folded)
+            && !self.lexicon.is_title(&prev.folded)
+            && (!self.lexicon.is_common_word(&prev.folded) || m.common_words);
+        if !inside_name {
+            return Some(m);
+        }
+        m.candidates.retain(|p| {
+            p.kind != NameKind::Alternate
+                || self.gazetteer.place(p.place).kind != PlaceKind::Country
+        });
+        (!m.candidates.is_empty()).then_some(m)
+    }
+
+    /// A lower-case word read as a demonym of the text's language ("сирийская" as
+    /// "syrian"): it may stand as a one-word name.
+    pub(super) fn is_demonym_reading(&self, surface: &str, folded: &str) -> bool {
+        // English text: only a Cyrillic or Arabic word has a table to be read by.
+        if self.foreign_language().is_none() && surface.is_ascii() {
+            return false;
+        }
+        super::normalise::is_demonym_reading(
+            self.lexicon.tables(),
+            surface,
+            folded,
+            self.foreign_language(),
+        )
     }
 
     /// The checks a non-English mention must pass besides the English ones; may drop
@@ -232,5 +289,40 @@ impl Spotter<'_> {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::gazetteer::testing::from_tsv;
+    use crate::spot::{Lexicon, SpotOptions, Spotter};
+
+    const GAZ: &str = "id\tname\tkind\tfeature_code\tcountry_code\tadmin1\tpopulation\tlat\tlon\tnames\tabbreviations\tdemonyms\n\
+1831722\tCambodia\tcountry\tPCLI\tKH\t\t16249798\t13\t105\tCambodge|Camboya\t\t\n\
+2988507\tParis\tcity\tPPLC\tFR\t11\t2138551\t48.85341\t2.3488\t\t\t\n";
+
+    fn surfaces(text: &str) -> Vec<String> {
+        let g = from_tsv(GAZ);
+        let lex = Lexicon::new();
+        Spotter::new(&g, &lex, SpotOptions::default())
+            .spot(text)
+            .mentions
+            .into_iter()
+            .map(|m| m.surface)
+            .collect()
+    }
+
+    #[test]
+    fn a_countrys_other_name_inside_a_longer_english_name_is_no_mention() {
+        assert_eq!(
+            surfaces("Gunmen fired at the Petit Cambodge restaurant in Paris."),
+            ["Paris"]
+        );
+        // On its own, or after an article at a sentence start, it still is.
+        assert_eq!(surfaces("Aid reached Cambodge on Monday."), ["Cambodge"]);
+        assert_eq!(surfaces("The Cambodge border was shut."), ["Cambodge"]);
+        // An other name after an English word that is not itself an English word
+        // stays.
+        assert_eq!(surfaces("The Great Camboya Race."), ["Camboya"]);
     }
 }

@@ -214,7 +214,7 @@ impl<'a> Spotter<'a> {
                     if foreign {
                         self.accept_foreign(text, &tokens, (&inflected, &other_forms), m)
                     } else {
-                        Some(m)
+                        self.accept_english(text, &tokens, m)
                     }
                 });
             match found {
@@ -360,7 +360,8 @@ impl<'a> Spotter<'a> {
             let name_word = is_capitalised(surface)
                 || (inner && self.lexicon.is_connector(&tok.folded))
                 || tok.folded.chars().all(|c| c.is_ascii_digit())
-                || (t != range.start && self.foreign_lower_case_ok(surface, &tok.folded, inner));
+                || (t != range.start && self.foreign_lower_case_ok(surface, &tok.folded, inner))
+                || (range.len() == 1 && self.is_demonym_reading(surface, &tok.folded));
             if !name_word {
                 return false;
             }

@@ -57,6 +57,10 @@ pub fn normalise(
             i += end;
             continue;
         }
+        if let Some(len) = try_demonym(gazetteer, tables, &mut out, i, surface, lang) {
+            i += len;
+            continue;
+        }
         let step = match script_of_word(surface) {
             Script::Cyrillic if is_capitalised(surface) => {
                 try_forms(gazetteer, text, &mut out, i, (russian_forms, 1))
@@ -72,6 +76,53 @@ pub fn normalise(
         i += step.unwrap_or(1);
     }
     out
+}
+
+/// The language whose tables hold a word: Cyrillic and Arabic words are read by their
+/// script whatever the detector said, others by the document's language.
+fn table_language<'l>(surface: &str, lang: Option<&'l str>) -> Option<&'l str> {
+    match script_of_word(surface) {
+        Script::Cyrillic => Some("ru"),
+        Script::Arabic => Some("ar"),
+        _ => lang,
+    }
+}
+
+/// Token `i` read as a demonym of its language ("сирийская" as "syrian"), when the
+/// gazetteer holds that English demonym. Returns how many tokens the name spans.
+fn try_demonym(
+    gazetteer: &Gazetteer,
+    tables: &Tables,
+    out: &mut Normalised,
+    i: usize,
+    surface: &str,
+    lang: Option<&str>,
+) -> Option<usize> {
+    let code = table_language(surface, lang)?;
+    let english = tables.get(code).demonyms.get(&out.tokens[i].folded)?;
+    if gazetteer.names().get(english).is_empty() {
+        return None;
+    }
+    out.tokens[i].folded = english.clone();
+    out.inflected[i] = true;
+    Some(1)
+}
+
+/// Is `folded` the demonym key `surface` was read as by [`normalise`]? The spotter
+/// lets such a word stand as a name though it is written in lower case.
+pub fn is_demonym_reading(
+    tables: &Tables,
+    surface: &str,
+    folded: &str,
+    lang: Option<&str>,
+) -> bool {
+    table_language(surface, lang).is_some_and(|code| {
+        tables
+            .get(code)
+            .demonyms
+            .get(&crate::text::fold_word(surface))
+            .is_some_and(|e| e == folded)
+    })
 }
 
 /// A generated form of a one-token name that is itself a whole gazetteer name.
@@ -122,9 +173,15 @@ fn try_forms(
         window[0].folded = f.clone();
         consider(longest_end(gazetteer, &window), f, None);
     }
+    // A second word joins the name after a hyphen ("Ростов-на-Дону"), or after a
+    // space when it is capitalised too ("Нижнем Новгороде"): a lower-case word after a
+    // space is running text, and trying its forms against every form of the first
+    // word is most of the cost of Russian text.
     let second_joins = window.len() > 1 && {
         let gap = &text[window[0].end..window[1].start];
-        matches!(gap, " " | "-") && script_of_word(window[1].surface(text)) == Script::Cyrillic
+        let second = window[1].surface(text);
+        script_of_word(second) == Script::Cyrillic
+            && (gap == "-" || (gap == " " && is_capitalised(second)))
     };
     if second_joins {
         let second_original = window[1].folded.clone();

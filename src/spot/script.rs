@@ -19,6 +19,14 @@ pub enum Script {
 
 /// The script of one character.
 pub fn script_of(c: char) -> Script {
+    // Most characters read are ASCII: no table to consult.
+    if c.is_ascii() {
+        return if c.is_ascii_alphabetic() {
+            Script::Latin
+        } else {
+            Script::Other
+        };
+    }
     match c as u32 {
         0x0400..=0x052F | 0x1C80..=0x1C8F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F => Script::Cyrillic,
         0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => {

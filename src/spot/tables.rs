@@ -9,7 +9,7 @@
 //! [`crate::text::fold_word`] when the tables are built, so that they meet the folded
 //! tokens of a text (Arabic hamza seats and Russian "й" fold away).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::text::fold_word;
 
@@ -27,6 +27,11 @@ pub struct LangTables {
     pub organisation_heads: HashSet<String>,
     /// Function words: a person's name after a title stops at one.
     pub stopwords: HashSet<String>,
+    /// Demonyms and adjectives of countries, folded ("сирийская", "سوري", "sirio"),
+    /// to the folded English demonym the gazetteer holds ("syrian"): the spotter looks
+    /// them up as that demonym, so they tell resolution which country the text is
+    /// about, as English demonyms do.
+    pub demonyms: HashMap<String, String>,
 }
 
 /// Tables for every language the spotter knows, looked up by ISO 639-1 code.
@@ -39,6 +44,9 @@ pub struct Tables {
     /// Chinese words that end an organisation's name ("大学" university, "银行" bank):
     /// a place name right before one is part of that name.
     pub chinese_organisation_tails: Vec<&'static str>,
+    /// Chinese titles and roles written right before a person's name ("总统", "外长"):
+    /// a transliterated name after one is a person ("国务卿鲍威尔", "总统华盛顿").
+    pub chinese_titles: Vec<&'static str>,
 }
 
 struct Raw {
@@ -613,6 +621,273 @@ const CHINESE_ORGANISATION_TAILS: &[&str] = &[
     "交易所",
 ];
 
+/// Chinese titles and roles that stand right before a person's name.
+const CHINESE_TITLES: &[&str] = &[
+    "总统",
+    "副总统",
+    "主席",
+    "总理",
+    "首相",
+    "部长",
+    "外长",
+    "防长",
+    "国务卿",
+    "秘书长",
+    "发言人",
+    "大使",
+    "将军",
+    "司令",
+    "指挥官",
+    "议员",
+    "议长",
+    "市长",
+    "州长",
+    "省长",
+    "总督",
+    "国王",
+    "王子",
+    "女王",
+    "教皇",
+    "上校",
+    "少将",
+    "中将",
+    "记者",
+    "教练",
+    "球员",
+    "演员",
+    "歌手",
+    "作家",
+    "导演",
+    "总裁",
+    "首席执行官",
+    "主教",
+    "法官",
+    "律师",
+];
+
+/// One country's demonym: the English word, and the forms that read as it.
+type Demonym = (&'static str, &'static [&'static str]);
+
+/// Demonyms per language: (code, [(English demonym as the gazetteer has it, forms)]).
+/// A form may hold one brace group of alternatives, "siri{o,a,os,as}", or two,
+/// "{,ال}سوري{,ة,ون,ين}" (with and without the article). The countries are those
+/// news names most. Left out on purpose: adjectives that also name the language
+/// itself ("deutsch", "français", "español", "русский": "auf Deutsch" is no
+/// evidence for Germany), and Chinese, which uses the country's name as its
+/// adjective ("叙利亚军队"), already a mention of the country.
+const DEMONYMS: &[(&str, &[Demonym])] = &[
+    (
+        "ru",
+        &[
+            (
+                "Syrian",
+                &["сирийск{ий,ая,ое,ие,ого,ой,ому,ую,им,ом,их,ими}"],
+            ),
+            (
+                "Russian",
+                &["российск{ий,ая,ое,ие,ого,ой,ому,ую,им,ом,их,ими}"],
+            ),
+            (
+                "Ukrainian",
+                &["украинск{ий,ая,ое,ие,ого,ой,ому,ую,им,ом,их,ими}"],
+            ),
+            (
+                "Turkish",
+                &["турецк{ий,ая,ое,ие,ого,ой,ому,ую,им,ом,их,ими}"],
+            ),
+            (
+                "Iranian",
+                &["иранск{ий,ая,ое,ие,ого,ой,ому,ую,им,ом,их,ими}"],
+            ),
+            ("Iraqi", &["иракск{ий,ая,ое,ие,ого,ой,ому,ую,им,ом,их,ими}"]),
+            (
+                "Israeli",
+                &["израильск{ий,ая,ое,ие,ого,ой,ому,ую,им,ом,их,ими}"],
+            ),
+            (
+                "Lebanese",
+                &["ливанск{ий,ая,ое,ие,ого,ой,ому,ую,им,ом,их,ими}"],
+            ),
+            (
+                "Egyptian",
+                &["египетск{ий,ая,ое,ие,ого,ой,ому,ую,им,ом,их,ими}"],
+            ),
+            (
+                "Chinese",
+                &["китайск{ий,ая,ое,ие,ого,ой,ому,ую,им,ом,их,ими}"],
+            ),
+            (
+                "Japanese",
+                &["японск{ий,ая,ое,ие,ого,ой,ому,ую,им,ом,их,ими}"],
+            ),
+            (
+                "American",
+                &["американск{ий,ая,ое,ие,ого,ой,ому,ую,им,ом,их,ими}"],
+            ),
+            (
+                "British",
+                &["британск{ий,ая,ое,ие,ого,ой,ому,ую,им,ом,их,ими}"],
+            ),
+            (
+                "French",
+                &["французск{ий,ая,ое,ие,ого,ой,ому,ую,им,ом,их,ими}"],
+            ),
+            (
+                "German",
+                &["немецк{ий,ая,ое,ие,ого,ой,ому,ую,им,ом,их,ими}"],
+            ),
+            (
+                "Afghan",
+                &["афганск{ий,ая,ое,ие,ого,ой,ому,ую,им,ом,их,ими}"],
+            ),
+            (
+                "Indian",
+                &["индийск{ий,ая,ое,ие,ого,ой,ому,ую,им,ом,их,ими}"],
+            ),
+            (
+                "Palestinian",
+                &["палестинск{ий,ая,ое,ие,ого,ой,ому,ую,им,ом,их,ими}"],
+            ),
+        ],
+    ),
+    (
+        "ar",
+        &[
+            ("Syrian", &["{,ال}سوري{,ة,ون,ين}"]),
+            ("Russian", &["{,ال}روسي{,ة,ون,ين}"]),
+            ("Ukrainian", &["{,ال}أوكراني{,ة,ون,ين}"]),
+            ("Turkish", &["{,ال}تركي{,ة}"]),
+            ("Iranian", &["{,ال}إيراني{,ة,ون,ين}"]),
+            ("Iraqi", &["{,ال}عراقي{,ة,ون,ين}"]),
+            ("Israeli", &["{,ال}إسرائيلي{,ة,ون,ين}"]),
+            ("Lebanese", &["{,ال}لبناني{,ة,ون,ين}"]),
+            ("Jordanian", &["{,ال}أردني{,ة,ون,ين}"]),
+            ("Egyptian", &["{,ال}مصري{,ة,ون,ين}"]),
+            ("Yemeni", &["{,ال}يمني{,ة,ون,ين}"]),
+            ("Chinese", &["{,ال}صيني{,ة,ون,ين}"]),
+            (
+                "American",
+                &["{,ال}أمريكي{,ة,ون,ين}", "{,ال}أميركي{,ة,ون,ين}"],
+            ),
+            ("British", &["{,ال}بريطاني{,ة,ون,ين}"]),
+            ("French", &["{,ال}فرنسي{,ة,ون,ين}"]),
+            ("German", &["{,ال}ألماني{,ة,ون,ين}"]),
+            ("Libyan", &["{,ال}ليبي{,ة,ون,ين}"]),
+            ("Sudanese", &["{,ال}سوداني{,ة,ون,ين}"]),
+            ("Palestinian", &["{,ال}فلسطيني{,ة,ون,ين}"]),
+        ],
+    ),
+    (
+        "es",
+        &[
+            ("Syrian", &["siri{o,a,os,as}"]),
+            ("Russian", &["rus{o,a,os,as}"]),
+            ("Ukrainian", &["ucranian{o,a,os,as}"]),
+            ("Turkish", &["turc{o,a,os,as}"]),
+            ("Iranian", &["iran{í,íes,ís}"]),
+            ("Iraqi", &["iraqu{í,íes,ís}"]),
+            ("Israeli", &["israel{í,íes,ís}"]),
+            ("Lebanese", &["liban{és,esa,eses,esas}"]),
+            ("Egyptian", &["egipci{o,a,os,as}"]),
+            ("Chinese", &["chin{o,os,as}"]),
+            ("Japanese", &["japon{és,esa,eses,esas}"]),
+            ("American", &["estadounidense{,s}"]),
+            ("British", &["británic{o,a,os,as}"]),
+            ("French", &["franc{és,esa,eses,esas}"]),
+            ("German", &["alem{án,ana,anes,anas}"]),
+            ("Mexican", &["mexican{o,a,os,as}"]),
+            ("Colombian", &["colombian{o,a,os,as}"]),
+            ("Venezuelan", &["venezolan{o,a,os,as}"]),
+            ("Palestinian", &["palestin{o,a,os,as}"]),
+        ],
+    ),
+    (
+        "fr",
+        &[
+            ("Syrian", &["syrien{,ne,s,nes}"]),
+            ("Russian", &["russe{,s}"]),
+            ("Ukrainian", &["ukrainien{,ne,s,nes}"]),
+            ("Turkish", &["turc{,s}", "turque{,s}"]),
+            ("Iranian", &["iranien{,ne,s,nes}"]),
+            ("Iraqi", &["irakien{,ne,s,nes}"]),
+            ("Israeli", &["israélien{,ne,s,nes}"]),
+            ("Lebanese", &["libanais{,e,es}"]),
+            ("Egyptian", &["égyptien{,ne,s,nes}"]),
+            ("Chinese", &["chinois{,e,es}"]),
+            ("Japanese", &["japonais{,e,es}"]),
+            ("American", &["américain{,e,s,es}"]),
+            ("British", &["britannique{,s}"]),
+            ("German", &["allemand{,e,s,es}"]),
+            ("Spanish", &["espagnol{,e,s,es}"]),
+            ("Libyan", &["libyen{,ne,s,nes}"]),
+            ("Palestinian", &["palestinien{,ne,s,nes}"]),
+        ],
+    ),
+    (
+        "de",
+        &[
+            ("Syrian", &["syrisch{,e,en,er,es,em}", "syrer{,n,in,innen}"]),
+            (
+                "Russian",
+                &["russisch{,e,en,er,es,em}", "russe{,n}", "russin{,nen}"],
+            ),
+            (
+                "Ukrainian",
+                &["ukrainisch{,e,en,er,es,em}", "ukrainer{,n,in,innen}"],
+            ),
+            ("Turkish", &["türkisch{,e,en,er,es,em}"]),
+            ("Iranian", &["iranisch{,e,en,er,es,em}"]),
+            ("Iraqi", &["irakisch{,e,en,er,es,em}"]),
+            ("Israeli", &["israelisch{,e,en,er,es,em}"]),
+            ("Lebanese", &["libanesisch{,e,en,er,es,em}"]),
+            ("Egyptian", &["ägyptisch{,e,en,er,es,em}"]),
+            ("Chinese", &["chinesisch{,e,en,er,es,em}"]),
+            ("Japanese", &["japanisch{,e,en,er,es,em}"]),
+            (
+                "American",
+                &[
+                    "amerikanisch{,e,en,er,es,em}",
+                    "us-amerikanisch{,e,en,er,es,em}",
+                ],
+            ),
+            ("British", &["britisch{,e,en,er,es,em}"]),
+            ("French", &["französisch{,e,en,er,es,em}"]),
+            ("Spanish", &["spanisch{,e,en,er,es,em}"]),
+            ("Italian", &["italienisch{,e,en,er,es,em}"]),
+            ("Palestinian", &["palästinensisch{,e,en,er,es,em}"]),
+        ],
+    ),
+];
+
+/// Every word a form stands for: each brace group "{a,b}" multiplies the forms by its
+/// alternatives.
+fn expand(form: &str) -> Vec<String> {
+    let Some(open) = form.find('{') else {
+        return vec![form.to_string()];
+    };
+    let Some(close) = form[open..].find('}').map(|c| open + c) else {
+        return vec![form.to_string()];
+    };
+    let (head, tail) = (&form[..open], &form[close + 1..]);
+    form[open + 1..close]
+        .split(',')
+        .flat_map(|alt| expand(&format!("{head}{alt}{tail}")))
+        .collect()
+}
+
+/// The folded demonym forms of language `code`, to the folded English demonym.
+fn demonyms_of(code: &str) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for (_, countries) in DEMONYMS.iter().filter(|(c, _)| *c == code) {
+        for (english, forms) in countries.iter() {
+            for form in forms.iter().flat_map(|f| expand(f)) {
+                out.insert(fold_word(&form), fold_word(english));
+            }
+        }
+    }
+    out
+}
+
 fn fold_set(words: &[&str]) -> HashSet<String> {
     words.iter().map(|w| fold_word(w)).collect()
 }
@@ -632,6 +907,7 @@ impl Tables {
                             connectors: fold_set(r.connectors),
                             organisation_heads: fold_set(r.organisation_heads),
                             stopwords: fold_set(r.stopwords),
+                            demonyms: demonyms_of(r.code),
                         },
                     )
                 })
@@ -639,6 +915,7 @@ impl Tables {
             empty: LangTables::default(),
             chinese_surnames: CHINESE_SURNAMES.chars().collect(),
             chinese_organisation_tails: CHINESE_ORGANISATION_TAILS.to_vec(),
+            chinese_titles: CHINESE_TITLES.to_vec(),
         }
     }
 
@@ -672,5 +949,24 @@ mod tests {
         assert!(t.get("en").titles.is_empty());
         assert!(t.chinese_surnames.contains(&'李'));
         assert!(!t.chinese_surnames.contains(&'于'));
+    }
+
+    #[test]
+    fn demonym_forms_expand_and_fold() {
+        assert_eq!(expand("siri{o,a}"), ["sirio", "siria"]);
+        assert_eq!(expand("{,al-}x{1,2}"), ["x1", "x2", "al-x1", "al-x2"]);
+        let t = Tables::new();
+        let syrian = Some(&"syrian".to_string());
+        assert_eq!(t.get("ru").demonyms.get(&fold_word("сирийской")), syrian);
+        assert_eq!(t.get("ar").demonyms.get(&fold_word("السورية")), syrian);
+        assert_eq!(t.get("de").demonyms.get(&fold_word("syrischen")), syrian);
+        assert_eq!(t.get("fr").demonyms.get(&fold_word("syrienne")), syrian);
+        assert_eq!(
+            t.get("es").demonyms.get(&fold_word("alemanes")),
+            Some(&"german".to_string())
+        );
+        // Words that name the language itself are no evidence for its country.
+        assert!(!t.get("de").demonyms.contains_key("deutsche"));
+        assert!(t.get("zh").demonyms.is_empty());
     }
 }

@@ -18,7 +18,9 @@
 //! - a two-character name right after a common family name is a person's given name
 //!   ("李长春" is a man, not Changchun), unless it names a country or region;
 //! - a name right before an organisation word is part of that organisation's name
-//!   ("北京大学" Peking University).
+//!   ("北京大学" Peking University);
+//! - a name right after a title is a person ("国务卿鲍威尔" Secretary Powell, "总统
+//!   华盛顿" President Washington), unless it names a country or region.
 
 use crate::gazetteer::{Gazetteer, PlaceKind};
 use crate::text::{fold_word, Token};
@@ -65,12 +67,13 @@ fn segment_token(
 ) {
     let s = tok.surface(text);
     let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let folded = FoldedChars::new(s, &chars);
     let byte_at = |i: usize| chars.get(i).map_or(s.len(), |c| c.0);
     let mut filler: Option<usize> = None;
     let mut i = 0;
     while i < chars.len() {
         let after_name = filler.is_none() && i > 0;
-        match name_at(gazetteer, tables, s, &chars, i, after_name) {
+        match name_at(gazetteer, tables, (s, &chars, &folded), i, after_name) {
             Some(n) => {
                 if let Some(f) = filler.take() {
                     out.push(filler_token(tok.start + byte_at(f), tok.start + byte_at(i)));
@@ -103,30 +106,51 @@ fn filler_token(start: usize, end: usize) -> Token {
     }
 }
 
+/// A token folded character by character, once: `ends[k]` is where character `k`'s
+/// folded form ends in `text`, so that a key's length maps back to a character count
+/// from any starting character.
+struct FoldedChars {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl FoldedChars {
+    fn new(s: &str, chars: &[(usize, char)]) -> FoldedChars {
+        let mut text = String::with_capacity(s.len());
+        let mut ends = Vec::with_capacity(chars.len());
+        for &(b, c) in chars {
+            // CJK ideographs fold to themselves (no case, no decomposition): most
+            // characters of a Chinese text skip the general folding.
+            if matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF) {
+                text.push(c);
+            } else {
+                text.push_str(&fold_word(&s[b..b + c.len_utf8()]));
+            }
+            ends.push(text.len());
+        }
+        FoldedChars { text, ends }
+    }
+}
+
 /// The length in characters of the longest acceptable name starting at character `i`.
 /// `after_name`: the character before `i` ended a name (so it is no family name).
 fn name_at(
     gazetteer: &Gazetteer,
     tables: &Tables,
-    s: &str,
-    chars: &[(usize, char)],
+    (s, chars, folded): (&str, &[(usize, char)], &FoldedChars),
     i: usize,
     after_name: bool,
 ) -> Option<usize> {
     if script_of(chars[i].1) != Script::Unspaced {
         return None;
     }
-    // Fold the next characters one by one, remembering where each ends in the folded
-    // string, so that a key's length maps back to a character count.
-    let mut folded = String::new();
-    let mut ends = Vec::new();
-    for &(b, c) in chars.iter().skip(i).take(MAX_NAME_CHARS) {
-        folded.push_str(&fold_word(&s[b..b + c.len_utf8()]));
-        ends.push(folded.len());
-    }
+    let last = (i + MAX_NAME_CHARS).min(chars.len());
+    let base = if i == 0 { 0 } else { folded.ends[i - 1] };
+    let window = &folded.text[base..folded.ends[last - 1]];
+    let ends = &folded.ends[i..last];
     let names = gazetteer.names();
-    for (len, key) in names.key_prefixes(&folded).into_iter().rev() {
-        let Some(k) = ends.iter().position(|&e| e == len) else {
+    for (len, key) in names.key_prefixes(window).into_iter().rev() {
+        let Some(k) = ends.iter().position(|&e| e - base == len) else {
             continue;
         };
         let n = k + 1;
@@ -147,6 +171,10 @@ fn name_at(
             if !notable || (family_name && !notable_region) {
                 continue;
             }
+        }
+        let before = &s[..chars[i].0];
+        if !notable_region && tables.chinese_titles.iter().any(|t| before.ends_with(t)) {
+            continue;
         }
         let rest = chars.get(i + n).map_or("", |c| &s[c.0..]);
         if tables
@@ -172,7 +200,8 @@ mod tests {
 1816670\tBeijing\tcity\tPPLC\tCN\t22\t18960744\t39.9075\t116.39723\t北京\t\t\n\
 2038180\tChangchun\tcity\tPPLA\tCN\t05\t4714996\t43.88\t125.32278\t长春\t\t\n\
 1\tHeping\tcity\tPPL\tCN\t05\t3000\t43.0\t125.0\t和平\t\t\n\
-2\tHe\tcity\tPPL\tCN\t05\t300000\t43.0\t125.0\t和\t\t\n";
+2\tHe\tcity\tPPL\tCN\t05\t300000\t43.0\t125.0\t和\t\t\n\
+4140963\tWashington\tcity\tPPLC\tUS\tDC\t689545\t38.89511\t-77.03637\t华盛顿\t\t\n";
 
     fn cut(text: &str) -> Vec<String> {
         let g = from_tsv(GAZ);
@@ -210,6 +239,8 @@ mod tests {
         assert_eq!(cut("和平和"), ["(和平和)"]);
         assert_eq!(cut("李长春在北京"), ["(李长春在)", "北京"]);
         assert_eq!(cut("北京大学在长春"), ["(北京大学在)", "长春"]);
+        // A title before a name: a person, not the city.
+        assert_eq!(cut("总统华盛顿到了华盛顿"), ["(总统华盛顿到了)", "华盛顿"]);
     }
 
     #[test]
