@@ -4,6 +4,10 @@
 //! renamed over the target. A run killed mid-write (SIGKILL, Ctrl-C), a full disk or
 //! any write error leaves the earlier file untouched under the final name.
 //!
+//! A target that exists and is not a regular file (`/dev/null`, `/dev/stdout`, a
+//! named pipe) is written in place, since renaming over it would replace the device;
+//! a symbolic link to a file has the file it points to replaced, and stays a link.
+//!
 //! The temporary file is hidden and names its writer: `.NAME.PID.N.tmp`. It is
 //! removed on any error and when an [`AtomicFile`] is dropped without
 //! [`AtomicFile::commit`]; only a killed process leaves one behind (never under the
@@ -63,11 +67,27 @@ impl AtomicOptions {
     /// [`AtomicOptions::create`] with the operating system's error, for callers
     /// that tell a full disk from a bad name.
     pub fn create_io(self, path: &Path) -> std::io::Result<AtomicFile> {
-        let tmp = tmp_path(path);
+        let target = match std::fs::metadata(path) {
+            // `/dev/null`, `/dev/stdout`, a named pipe: written in place. Renaming a
+            // file over one would replace the device itself.
+            Ok(m) if !m.is_file() => {
+                let file = File::options().write(true).open(path)?;
+                return Ok(AtomicFile {
+                    path: path.to_path_buf(),
+                    tmp: None,
+                    file: Some(BufWriter::with_capacity(BUFFER_BYTES, file)),
+                    sync: false,
+                });
+            }
+            // A link to a file: replace the file it points to, keep the link.
+            Ok(_) => std::fs::canonicalize(path)?,
+            Err(_) => path.to_path_buf(),
+        };
+        let tmp = tmp_path(&target);
         let file = File::create(&tmp)?;
         Ok(AtomicFile {
-            path: path.to_path_buf(),
-            tmp,
+            path: target,
+            tmp: Some(tmp),
             file: Some(BufWriter::with_capacity(BUFFER_BYTES, file)),
             sync: self.sync,
         })
@@ -78,7 +98,8 @@ impl AtomicOptions {
 #[derive(Debug)]
 pub struct AtomicFile {
     path: PathBuf,
-    tmp: PathBuf,
+    /// `None` when writing in place (a device or pipe).
+    tmp: Option<PathBuf>,
     /// `None` once committed.
     file: Option<BufWriter<File>>,
     sync: bool,
@@ -106,9 +127,12 @@ impl AtomicFile {
         let Some(w) = self.file.take() else {
             return Ok(());
         };
-        let result = finish(w, self.sync).and_then(|()| std::fs::rename(&self.tmp, &self.path));
+        let Some(tmp) = &self.tmp else {
+            return finish(w, false);
+        };
+        let result = finish(w, self.sync).and_then(|()| std::fs::rename(tmp, &self.path));
         if result.is_err() {
-            let _ = std::fs::remove_file(&self.tmp);
+            let _ = std::fs::remove_file(tmp);
         }
         result
     }
@@ -146,9 +170,9 @@ impl AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if self.file.take().is_some() {
+        if let (Some(_), Some(tmp)) = (self.file.take(), &self.tmp) {
             // Not committed: an error stopped the writer; the earlier file stays.
-            let _ = std::fs::remove_file(&self.tmp);
+            let _ = std::fs::remove_file(tmp);
         }
     }
 }
@@ -230,6 +254,42 @@ mod tests {
         assert!(e.to_string().contains("no/such/dir/out.geojson"), "{e}");
         // The temporary name means nothing to the user.
         assert!(!e.to_string().contains(".out.geojson."), "{e}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_is_written_in_place_and_stays_a_pipe() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path; mkfifo only creates the node.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        };
+        write(&fifo, b"through the pipe").unwrap();
+        assert_eq!(reader.join().unwrap(), b"through the pipe");
+        assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+        assert_eq!(entries(dir.path()), ["pipe"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_stays_a_link_to_the_new_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.geojson");
+        let link = dir.path().join("link.geojson");
+        std::fs::write(&real, b"old").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write(&link, b"new").unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read(&real).unwrap(), b"new");
+        assert_eq!(entries(dir.path()), ["link.geojson", "real.geojson"]);
     }
 
     #[cfg(target_os = "linux")]
