@@ -16,13 +16,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let (g, t) = index_file::open_with(&path, RecordLoading::Auto)?;
         let total = start.elapsed();
         println!(
-            "{} places: total {:.3} s = map {:.3} + checksum {:.3} + records {:.3} + names {:.3} + tree {:.3} + regions {:.3}",
+            "{} places: total {:.3} s = map {:.3} + checksum {:.3} + records {:.3} + names {:.3} (automaton checksum {:.4}) + tree {:.3} + regions {:.3}",
             g.len(),
             total.as_secs_f64(),
             t.map.as_secs_f64(),
             t.checksum.as_secs_f64(),
             t.records.as_secs_f64(),
             t.names.as_secs_f64(),
+            t.automaton_checksum.as_secs_f64(),
             t.tree.as_secs_f64(),
             t.regions.as_secs_f64(),
         );

@@ -226,8 +226,12 @@ pub fn aggregate_jsonl(
 ) -> Result<Value, crate::Error> {
     let gazetteer = mapper.gazetteer();
     let layers = crate::Layer::ALL;
-    let docs = crate::batch::jsonl_reader_docs(jsonl, name.to_string());
     let options = crate::source::PrepareOptions::default();
+    let docs = crate::batch::jsonl_reader_docs(
+        jsonl,
+        name.to_string(),
+        crate::batch::jsonl_line_cap(options.max_bytes),
+    );
     let mut agg = Aggregator::default();
     let mut error_lines: Vec<String> = Vec::new();
     let render = |r: &Result<crate::batch::DocResult, crate::batch::DocError>| match r {

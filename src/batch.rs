@@ -50,9 +50,15 @@ pub struct DocError {
 
 impl std::fmt::Display for DocError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The error often names the same place (`docs.jsonl:3: ...`, a file's
+        // path): say it once.
+        let error = self.error.to_string();
+        let error = error
+            .strip_prefix(&format!("{}: ", self.origin))
+            .unwrap_or(&error);
         match &self.id {
-            Some(id) => write!(f, "{} (doc {id:?}): {}", self.origin, self.error),
-            None => write!(f, "{}: {}", self.origin, self.error),
+            Some(id) => write!(f, "{} (doc {id:?}): {error}", self.origin),
+            None => write!(f, "{}: {error}", self.origin),
         }
     }
 }
@@ -83,13 +89,33 @@ pub struct Summary {
     pub bytes: u64,
 }
 
+/// Room a JSONL line gets beyond `--max-bytes` for its JSON: escapes (`\"`,
+/// `\n`, `\uXXXX`) can double a text's size, and the id, title and date need a
+/// little more.
+const JSONL_ESCAPE_FACTOR: u64 = 2;
+/// Bytes a JSONL line may take beyond its text for the other members.
+const JSONL_LINE_OVERHEAD: u64 = 64 * 1024;
+
+/// The longest JSONL line read for documents of at most `max_bytes`: twice that (JSON
+/// escapes) plus 64 KiB. A longer line is one bad document, skipped without being
+/// held in memory.
+pub fn jsonl_line_cap(max_bytes: u64) -> u64 {
+    max_bytes
+        .saturating_mul(JSONL_ESCAPE_FACTOR)
+        .saturating_add(JSONL_LINE_OVERHEAD)
+}
+
 /// Reads a JSONL file lazily: one document per non-blank line.
 ///
 /// Each line is an object with an `id` (string or number; the line number when
 /// absent) and one of `text`, `html` or `url`, optionally a `title` and a `date`
-/// (strings); other members are ignored. A line that is not such an object
-/// yields a [`DocError`] naming `FILE:LINE`.
-pub fn jsonl_docs(path: &Path) -> Result<impl Iterator<Item = Result<BatchDoc, DocError>>, Error> {
+/// (strings); other members are ignored. A line that is not such an object, or is
+/// longer than `max_line` bytes (see [`jsonl_line_cap`]), yields a [`DocError`]
+/// naming `FILE:LINE`.
+pub fn jsonl_docs(
+    path: &Path,
+    max_line: u64,
+) -> Result<impl Iterator<Item = Result<BatchDoc, DocError>>, Error> {
     let name = path.display().to_string();
     let file = File::open(path).map_err(|source| Error::Io {
         path: name.clone(),
@@ -98,6 +124,7 @@ pub fn jsonl_docs(path: &Path) -> Result<impl Iterator<Item = Result<BatchDoc, D
     Ok(jsonl_reader_docs(
         BufReader::with_capacity(1 << 16, file),
         name,
+        max_line,
     ))
 }
 
@@ -106,29 +133,104 @@ pub fn jsonl_docs(path: &Path) -> Result<impl Iterator<Item = Result<BatchDoc, D
 pub fn jsonl_reader_docs<R: BufRead>(
     reader: R,
     name: String,
+    max_line: u64,
 ) -> impl Iterator<Item = Result<BatchDoc, DocError>> {
-    reader
-        .split(b'\n')
-        .enumerate()
-        .filter_map(move |(i, line)| {
-            let origin = format!("{name}:{}", i + 1);
-            let bad = |message: String| DocError {
-                id: None,
-                origin: origin.clone(),
-                error: Error::BadInput {
-                    source_name: origin.clone(),
-                    message,
-                },
-            };
-            let line = match line {
-                Ok(l) => l,
-                Err(e) => return Some(Err(bad(format!("cannot read the line: {e}")))),
-            };
-            if line.iter().all(u8::is_ascii_whitespace) {
-                return None;
+    CappedLines {
+        reader,
+        max: max_line,
+        done: false,
+    }
+    .enumerate()
+    .filter_map(move |(i, line)| {
+        let origin = format!("{name}:{}", i + 1);
+        let bad = |message: String| DocError {
+            id: None,
+            origin: origin.clone(),
+            error: Error::BadInput {
+                source_name: origin.clone(),
+                message,
+            },
+        };
+        let line = match line {
+            Ok(l) => l,
+            Err(LineError::Read(e)) => {
+                return Some(Err(bad(format!("cannot read the line: {e}"))))
             }
-            Some(parse_line(&line, i + 1, &origin).map_err(bad))
+            Err(LineError::TooLong(n)) => {
+                return Some(Err(bad(format!(
+                    "line of {n} bytes is longer than the {max_line}-byte limit (twice --max-bytes plus 64 KiB)"
+                ))))
+            }
+        };
+        if line.iter().all(u8::is_ascii_whitespace) {
+            return None;
+        }
+        Some(parse_line(&line, i + 1, &origin).map_err(bad))
+    })
+}
+
+/// Why a line was not read.
+enum LineError {
+    Read(std::io::Error),
+    /// Longer than the cap; carries its length in bytes.
+    TooLong(u64),
+}
+
+/// Lines (without their `\n`) of at most `max` bytes; a longer line is read
+/// through to its end without being kept, and reported with its length.
+struct CappedLines<R> {
+    reader: R,
+    max: u64,
+    done: bool,
+}
+
+impl<R: BufRead> Iterator for CappedLines<R> {
+    type Item = Result<Vec<u8>, LineError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let mut line = Vec::new();
+        let mut len: u64 = 0;
+        loop {
+            let chunk = match self.reader.fill_buf() {
+                Ok(c) => c,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(LineError::Read(e)));
+                }
+            };
+            if chunk.is_empty() {
+                self.done = true;
+                if len == 0 {
+                    return None;
+                }
+                break;
+            }
+            let (part, used, ends) = match chunk.iter().position(|&b| b == b'\n') {
+                Some(i) => (&chunk[..i], i + 1, true),
+                None => (chunk, chunk.len(), false),
+            };
+            len += part.len() as u64;
+            if len <= self.max {
+                line.extend_from_slice(part);
+            } else if !line.is_empty() {
+                // Over the cap: let go of what was kept, count the rest.
+                line = Vec::new();
+            }
+            self.reader.consume(used);
+            if ends {
+                break;
+            }
+        }
+        Some(if len > self.max {
+            Err(LineError::TooLong(len))
+        } else {
+            Ok(line)
         })
+    }
 }
 
 fn parse_line(line: &[u8], lineno: usize, origin: &str) -> Result<BatchDoc, String> {
@@ -354,39 +456,86 @@ where
     Ok(summary)
 }
 
-/// A file name for a document's GeoJSON under an output directory: the id with
-/// unsafe characters replaced, path separators kept as subdirectories (no `..`,
-/// no absolute paths), plus `.EXT`.
-pub fn out_path(dir: &Path, id: &str, ext: &str) -> PathBuf {
-    let mut p = dir.to_path_buf();
-    let parts: Vec<String> = id
-        .split('/')
+/// The longest name part [`out_path`] writes, in bytes: under the 255-byte name
+/// limit of common file systems, with room for `.geojsons` and a `~N` for a
+/// repeated id.
+pub const MAX_NAME_PART_BYTES: usize = 200;
+/// The deepest relative path [`out_path`] makes: with parts of at most
+/// [`MAX_NAME_PART_BYTES`], twelve levels stay well under the 4,096-byte path limit.
+pub const MAX_NAME_DEPTH: usize = 12;
+
+/// A file name for a document under an output directory, made from its id:
+///
+/// 1. the id is split at `/` and `\`; empty, `.` and `..` parts are dropped, so the
+///    file is always inside `dir`;
+/// 2. in each part every character but letters, digits, `.`, `-` and `_` becomes
+///    `_` (spaces, NUL and control characters, `:`), and a leading `.` becomes `_`
+///    (no hidden files: temporary files are hidden);
+/// 3. a directory part that ends in `.EXT` gets a `_` appended, so that no
+///    directory takes the name of a document's file (ids `a` and `a.geojson/x`
+///    give `a.geojson` and `a.geojson_/x.geojson`);
+/// 4. over [`MAX_NAME_DEPTH`] parts, all are joined with `_` into one;
+/// 5. a part over [`MAX_NAME_PART_BYTES`] is cut (at a character boundary) and ends
+///    in `~` and eight hex digits of a checksum of the whole id, so that long ids
+///    with the same beginning stay apart;
+/// 6. the last part gets `.EXT`.
+///
+/// An id that leaves no part (empty, `..`, `/`) is an error, reported as one bad
+/// document. Two ids may still give one name (`a b` and `a_b`): the batch writer
+/// numbers the later file rather than overwrite the first.
+pub fn out_path(dir: &Path, id: &str, ext: &str) -> Result<PathBuf, String> {
+    let mut parts: Vec<String> = id
+        .split(['/', '\\'])
         .filter(|c| !c.is_empty() && *c != "." && *c != "..")
-        .map(|c| {
-            c.chars()
-                .map(|ch| {
-                    if ch.is_alphanumeric() || matches!(ch, '.' | '-' | '_') {
-                        ch
-                    } else {
-                        '_'
-                    }
-                })
-                .collect()
-        })
+        .map(safe_name_part)
         .collect();
     if parts.is_empty() {
-        p.push(format!("_.{ext}"));
-        return p;
+        return Err(format!(
+            "document id {id:?} cannot name a file (nothing left after dropping `/`, `.` and `..`)"
+        ));
+    }
+    if parts.len() > MAX_NAME_DEPTH {
+        parts = vec![parts.join("_")];
     }
     let last = parts.len() - 1;
-    for (i, c) in parts.into_iter().enumerate() {
+    let dir_suffix = format!(".{ext}");
+    let mut p = dir.to_path_buf();
+    for (i, part) in parts.into_iter().enumerate() {
+        let part = cut_long_part(part, id);
         if i == last {
-            p.push(format!("{c}.{ext}"));
+            p.push(format!("{part}.{ext}"));
+        } else if part.ends_with(&dir_suffix) {
+            p.push(format!("{part}_"));
         } else {
-            p.push(c);
+            p.push(part);
         }
     }
-    p
+    Ok(p)
+}
+
+/// Rule 2 of [`out_path`] for one part.
+fn safe_name_part(part: &str) -> String {
+    part.chars()
+        .enumerate()
+        .map(|(i, ch)| match ch {
+            '.' if i == 0 => '_',
+            c if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') => c,
+            _ => '_',
+        })
+        .collect()
+}
+
+/// Rule 5 of [`out_path`].
+fn cut_long_part(part: String, id: &str) -> String {
+    if part.len() <= MAX_NAME_PART_BYTES {
+        return part;
+    }
+    // Room for "~" and 8 hex digits.
+    let mut end = MAX_NAME_PART_BYTES - 9;
+    while !part.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}~{:08x}", &part[..end], crc32fast::hash(id.as_bytes()))
 }
 
 #[cfg(test)]
@@ -402,7 +551,7 @@ mod tests {
             "{\"id\":\"a\",\"text\":\"Rain in Paris\"}\n\n{not json\n{\"id\":7,\"html\":\"<p>x</p>\"}\n{\"url\":\"http://127.0.0.1:9/\"}\n{\"id\":\"b\"}\n",
         )
         .unwrap();
-        let docs: Vec<_> = jsonl_docs(&p).unwrap().collect();
+        let docs: Vec<_> = jsonl_docs(&p, 1 << 20).unwrap().collect();
         assert_eq!(docs.len(), 5);
         let ok = docs[0].as_ref().unwrap();
         assert_eq!(ok.id, "a");
@@ -418,7 +567,28 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("needs one of"));
-        assert!(jsonl_docs(&dir.path().join("missing.jsonl")).is_err());
+        assert!(jsonl_docs(&dir.path().join("missing.jsonl"), 1 << 20).is_err());
+    }
+
+    #[test]
+    fn a_line_over_the_cap_is_one_bad_document_and_is_not_kept() {
+        let long = format!("{{\"id\":\"big\",\"text\":\"{}\"}}", "Aleppo ".repeat(100));
+        let input = format!(
+            "{{\"id\":\"a\",\"text\":\"Homs\"}}\n{long}\n\n{{\"id\":\"c\",\"text\":\"Hama\"}}"
+        );
+        // A small buffer, so the long line arrives in many pieces.
+        let reader = std::io::BufReader::with_capacity(16, input.as_bytes());
+        let docs: Vec<_> = jsonl_reader_docs(reader, "d.jsonl".into(), 200).collect();
+        assert_eq!(docs.len(), 3);
+        assert_eq!(docs[0].as_ref().unwrap().id, "a");
+        let e = docs[1].as_ref().unwrap_err().to_string();
+        assert!(e.starts_with("d.jsonl:2: line of 722 bytes"), "{e}");
+        assert!(!e.contains("d.jsonl:2: d.jsonl:2"), "{e}");
+        let c = docs[2].as_ref().unwrap();
+        assert_eq!((c.id.as_str(), c.origin.as_str()), ("c", "d.jsonl:4"));
+        // No line is over the cap: nothing is refused.
+        let reader = std::io::BufReader::with_capacity(16, input.as_bytes());
+        assert!(jsonl_reader_docs(reader, "d.jsonl".into(), 722).all(|d| d.is_ok()));
     }
 
     #[test]
@@ -444,18 +614,50 @@ mod tests {
     #[test]
     fn output_paths_stay_inside() {
         let d = Path::new("/out");
+        let p = |id: &str| out_path(d, id, "geojson");
+        assert_eq!(p("a b/c.txt").unwrap(), Path::new("/out/a_b/c.txt.geojson"));
         assert_eq!(
-            out_path(d, "a b/c.txt", "geojson"),
-            Path::new("/out/a_b/c.txt.geojson")
-        );
-        assert_eq!(
-            out_path(d, "../../etc/passwd", "geojson"),
+            p("../../etc/passwd").unwrap(),
             Path::new("/out/etc/passwd.geojson")
         );
+        assert_eq!(p("/abs").unwrap(), Path::new("/out/abs.geojson"));
+        assert_eq!(p("..\\win\\x").unwrap(), Path::new("/out/win/x.geojson"));
+        assert_eq!(p(".hidden").unwrap(), Path::new("/out/_hidden.geojson"));
+        assert_eq!(p("a\0b\n").unwrap(), Path::new("/out/a_b_.geojson"));
+        // A directory never takes a document file's name.
         assert_eq!(
-            out_path(d, "/abs", "geojson"),
-            Path::new("/out/abs.geojson")
+            p("a.geojson/x").unwrap(),
+            Path::new("/out/a.geojson_/x.geojson")
         );
-        assert_eq!(out_path(d, "", "geojson"), Path::new("/out/_.geojson"));
+        for bad in ["", "..", "/", "./../."] {
+            assert!(
+                p(bad).unwrap_err().contains("cannot name a file"),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn long_and_deep_ids_make_short_distinct_names() {
+        let d = Path::new("/out");
+        let long_a = format!("{}a", "é".repeat(300));
+        let long_b = format!("{}b", "é".repeat(300));
+        let (a, b) = (
+            out_path(d, &long_a, "geojsons").unwrap(),
+            out_path(d, &long_b, "geojsons").unwrap(),
+        );
+        assert_ne!(a, b);
+        for p in [&a, &b] {
+            let name = p.file_name().unwrap().to_str().unwrap();
+            assert!(
+                name.len() <= MAX_NAME_PART_BYTES + ".geojsons".len(),
+                "{name}"
+            );
+            assert!(name.ends_with(".geojsons"));
+        }
+        let deep = vec!["x"; 40].join("/");
+        let p = out_path(d, &deep, "csv").unwrap();
+        assert_eq!(p.parent().unwrap(), d);
+        assert!(p.to_str().unwrap().len() < 4096);
     }
 }

@@ -35,11 +35,12 @@ pub enum Error {
         message: String,
     },
     /// A gazetteer file is corrupt or not a gazetteer.
-    #[error("corrupt gazetteer {source_name} (line {line}): {message}")]
+    #[error("corrupt gazetteer {source_name}{}: {message}", at_line(*.line))]
     Gazetteer {
         /// Where the gazetteer was read from.
         source_name: String,
-        /// The 1-based line of the problem, 0 when not tied to a line.
+        /// The 1-based line of the problem, 0 when not tied to a line (then the
+        /// message says no line).
         line: usize,
         /// What is wrong.
         message: String,
@@ -58,6 +59,15 @@ pub enum Error {
     },
 }
 
+/// " (line N)", or nothing for a problem not tied to a line.
+fn at_line(line: usize) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!(" (line {line})")
+    }
+}
+
 impl Error {
     /// The process exit code for this error: 2 usage (bad flags or argument values,
     /// as clap's own errors), 3 input, 4 gazetteer, 5 output, 7 network.
@@ -69,5 +79,27 @@ impl Error {
             Error::Output(_) => 5,
             Error::Network { .. } => 7,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gazetteer_errors_name_a_line_only_when_there_is_one() {
+        let e = |line| Error::Gazetteer {
+            source_name: "places.geojson".into(),
+            line,
+            message: "feature 2: bad coordinates".into(),
+        };
+        assert_eq!(
+            e(0).to_string(),
+            "corrupt gazetteer places.geojson: feature 2: bad coordinates"
+        );
+        assert_eq!(
+            e(7).to_string(),
+            "corrupt gazetteer places.geojson (line 7): feature 2: bad coordinates"
+        );
     }
 }

@@ -55,6 +55,7 @@
 #![deny(missing_docs)]
 
 pub mod aggregate;
+pub mod atomic_file;
 pub mod batch;
 pub mod boilerplate;
 pub mod error;

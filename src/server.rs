@@ -20,7 +20,8 @@
 //! 503); at most [`ServeOptions::max_connections`] connections are open (more are
 //! closed at once); request headers, and the wait for the next request on a
 //! kept-alive connection, time out after [`HEADER_READ_TIMEOUT`]; a place lists at
-//! most [`crate::pipeline::DEFAULT_MAX_MENTIONS`] mentions.
+//! most [`crate::pipeline::DEFAULT_MAX_MENTIONS`] mentions. After a large request the
+//! freed memory is handed back to the system ([`memory`]).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -40,6 +41,7 @@ use crate::output::{feature_collection, Format, Metadata};
 use crate::pipeline::Mapper;
 
 pub mod guard;
+pub mod memory;
 
 /// The largest request body accepted: 5 MB.
 pub const MAX_BODY_BYTES: usize = 5 * 1024 * 1024;
@@ -238,6 +240,15 @@ async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, Response> {
 }
 
 async fn map(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let large = memory::is_large(&headers);
+    let res = map_request(state, headers, body).await;
+    if large {
+        memory::release_freed().await;
+    }
+    res
+}
+
+async fn map_request(state: AppState, headers: HeaderMap, body: Body) -> Response {
     let body = match read_body(&headers, body).await {
         Ok(b) => b,
         Err(res) => return res,
@@ -300,6 +311,15 @@ async fn map_permit(state: &AppState) -> Result<tokio::sync::OwnedSemaphorePermi
 /// ([`crate::aggregate::aggregate_jsonl`]). 422 when no line is a document.
 /// Reads its body and takes a mapping permit as `POST /api/map` does.
 async fn aggregate(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let large = memory::is_large(&headers);
+    let res = aggregate_request(state, headers, body).await;
+    if large {
+        memory::release_freed().await;
+    }
+    res
+}
+
+async fn aggregate_request(state: AppState, headers: HeaderMap, body: Body) -> Response {
     let body = match read_body(&headers, body).await {
         Ok(b) => b,
         Err(res) => return res,

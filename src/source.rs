@@ -50,7 +50,8 @@ pub struct PrepareOptions {
     /// `Some(true)`: every input is HTML; `Some(false)`: every input is plain text;
     /// `None`: HTML by file extension, JSONL member or content type.
     pub html: Option<bool>,
-    /// Largest file read, bytes.
+    /// Largest input, bytes: a file, standard input, a batch document's `text` or
+    /// `html`, a fetched page (which `--max-fetch-bytes` also caps).
     pub max_bytes: u64,
 }
 
@@ -120,6 +121,14 @@ pub fn prepare(
         }
     };
     let input_bytes = raw.len();
+    if input_bytes as u64 > options.max_bytes {
+        // Files and standard input are refused while read; a batch's in-memory
+        // documents (JSONL `text`/`html`) are checked here, each on its own.
+        return Err(Error::BadInput {
+            source_name: meta.source.unwrap_or_default(),
+            message: format!("larger than the {}-byte input limit", options.max_bytes),
+        });
+    }
     let mut text = if is_html {
         let e = crate::html::extract(&raw);
         meta.title = e.title;

@@ -4,10 +4,11 @@
 //! ([`mentionmap::aggregate`]); written as a self-contained map page, as GeoJSON,
 //! or both. One error line per bad document, one summary line at the end.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use mentionmap::aggregate::{Aggregator, DocInfo};
+use mentionmap::atomic_file;
 use mentionmap::batch::{self, DocError, DocResult};
 use mentionmap::fetch::{FetchOptions, Fetcher};
 use mentionmap::output::{self, Metadata};
@@ -34,7 +35,7 @@ pub struct AggregateConfig<'a> {
 /// Maps and aggregates a batch; 0, or [`EXIT_SOME_FAILED`] when a document failed.
 pub fn run(cfg: AggregateConfig<'_>, source: BatchSource) -> Result<i32, Error> {
     let started = Instant::now();
-    let (source_name, docs) = source.open()?;
+    let (source_name, docs) = source.open(cfg.prepare.max_bytes)?;
     let fetcher = Fetcher::new(cfg.fetch.clone())?;
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = cfg.threads {
@@ -88,10 +89,10 @@ pub fn run(cfg: AggregateConfig<'_>, source: BatchSource) -> Result<i32, Error> 
     if let Some(path) = &cfg.geojson {
         let mut bytes = serde_json::to_vec(&fc).map_err(|e| Error::Output(e.to_string()))?;
         bytes.push(b'\n');
-        write_atomically(path, &bytes)?;
+        atomic_file::write(path, &bytes)?;
     }
     if let Some(path) = &cfg.html {
-        write_atomically(path, mentionmap::web::self_contained_html(&fc).as_bytes())?;
+        atomic_file::write(path, mentionmap::web::self_contained_html(&fc).as_bytes())?;
     }
     let written: Vec<String> = [&cfg.html, &cfg.geojson]
         .into_iter()
@@ -119,23 +120,4 @@ fn doc_info(d: &DocResult) -> DocInfo {
         title: d.prepared.meta.title.clone(),
         date: d.date.clone(),
     }
-}
-
-/// Writes beside the target and renames, so an interrupted run never leaves a
-/// truncated file under the final name.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let oerr = |e: std::io::Error| Error::Output(format!("{}: {e}", path.display()));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, bytes).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        oerr(e)
-    })?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        oerr(e)
-    })
 }

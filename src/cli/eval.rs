@@ -77,15 +77,11 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
     let mapper = builder.build(gazetteer.clone());
     let out_err = |e: std::io::Error| Error::Output(e.to_string());
     let mut errors_out = match &args.errors {
-        Some(p) => Some(std::io::BufWriter::new(
-            std::fs::File::create(p).map_err(|e| Error::Output(format!("{}: {e}", p.display())))?,
-        )),
+        Some(p) => Some(mentionmap::atomic_file::AtomicFile::create(p)?),
         None => None,
     };
     let mut preds_out = match &args.predictions {
-        Some(p) => Some(std::io::BufWriter::new(
-            std::fs::File::create(p).map_err(|e| Error::Output(format!("{}: {e}", p.display())))?,
-        )),
+        Some(p) => Some(mentionmap::atomic_file::AtomicFile::create(p)?),
         None => None,
     };
 
@@ -204,11 +200,11 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
             }
         );
     }
-    if let Some(mut w) = errors_out {
-        w.flush().map_err(out_err)?;
+    if let Some(w) = errors_out {
+        w.commit()?;
     }
-    if let Some(mut w) = preds_out {
-        w.flush().map_err(out_err)?;
+    if let Some(w) = preds_out {
+        w.commit()?;
     }
     Ok(if bad_lines > 0 { 3 } else { 0 })
 }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use mentionmap::atomic_file::{self, AtomicFile};
 use mentionmap::output::{self, Format, Metadata};
 use mentionmap::pipeline::{MappedDocument, Mapper};
 use mentionmap::{Error, Gazetteer, Layer};
@@ -494,26 +495,26 @@ fn map(gazetteer: Arc<Gazetteer>, args: MapArgs) -> Result<i32, Error> {
     if let Some(path) = &args.html {
         let fc = output::feature_collection(&gazetteer, &combined, &meta, &layers);
         let value = serde_json::to_value(&fc).map_err(|e| Error::Output(e.to_string()))?;
-        std::fs::write(path, mentionmap::web::self_contained_html(&value))
-            .map_err(|e| Error::Output(format!("{}: {e}", path.display())))?;
+        atomic_file::write(
+            path,
+            mentionmap::web::self_contained_html(&value).as_bytes(),
+        )?;
         written.push(path.clone());
     }
     match (&args.output, args.split_layers) {
         (Some(path), true) => {
             for layer in &layers {
                 let p = layer_path(path, *layer);
-                let mut f = create(&p)?;
+                let mut f = AtomicFile::create(&p)?;
                 output::write(&mut f, format, &gazetteer, &combined, &meta, &[*layer])?;
-                f.flush()
-                    .map_err(|e| Error::Output(format!("{}: {e}", p.display())))?;
+                f.commit()?;
                 written.push(p);
             }
         }
         (Some(path), false) => {
-            let mut f = create(path)?;
+            let mut f = AtomicFile::create(path)?;
             output::write(&mut f, format, &gazetteer, &combined, &meta, &layers)?;
-            f.flush()
-                .map_err(|e| Error::Output(format!("{}: {e}", path.display())))?;
+            f.commit()?;
             written.push(path.clone());
         }
         // The map page was asked for and no -o: the page is the output, and the
@@ -635,12 +636,6 @@ fn layer_path(path: &std::path::Path, layer: Layer) -> PathBuf {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "geojson".into());
     path.with_file_name(format!("{stem}.{}.{ext}", layer.as_str()))
-}
-
-fn create(path: &std::path::Path) -> Result<std::io::BufWriter<std::fs::File>, Error> {
-    std::fs::File::create(path)
-        .map(std::io::BufWriter::new)
-        .map_err(|e| Error::Output(format!("{}: {e}", path.display())))
 }
 
 fn parse_layers(names: &[String]) -> Result<Vec<Layer>, Error> {

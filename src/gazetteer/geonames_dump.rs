@@ -89,6 +89,9 @@ pub struct Lines<'a> {
     source: String,
 }
 
+/// The UTF-8 byte-order mark, dropped from the start of a dump.
+const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
+
 impl<'a> Lines<'a> {
     /// Opens a file, detecting gzip and zip by their magic bytes.
     pub fn open(path: &Path) -> Result<Lines<'static>, Error> {
@@ -149,6 +152,11 @@ impl<'a> Lines<'a> {
             return Ok(None);
         }
         self.line += 1;
+        if self.line == 1 && self.buf.starts_with(UTF8_BOM) {
+            // Editors on Windows start UTF-8 files with a byte-order mark; it is not
+            // part of the first geonameid.
+            self.buf.drain(..UTF8_BOM.len());
+        }
         while matches!(self.buf.last(), Some(b'\n' | b'\r')) {
             self.buf.pop();
         }
@@ -300,6 +308,23 @@ fn parse_f64(s: &str) -> Option<f64> {
     s.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
+/// The population column: empty is 0; a whole number, or a decimal one as some
+/// derived dumps write it (`1234.0`); a negative or non-numeric value is an error,
+/// not a silent 0 that would sink the place in the ranking.
+fn parse_population(cell: &str) -> Result<u64, String> {
+    if cell.is_empty() {
+        return Ok(0);
+    }
+    if let Ok(n) = cell.parse::<u64>() {
+        return Ok(n);
+    }
+    match cell.parse::<f64>() {
+        Ok(f) if f.is_finite() && f >= 0.0 => Ok(f as u64),
+        Ok(f) if f < 0.0 => Err(format!("negative population {cell:?}")),
+        _ => Err(format!("bad population {cell:?}")),
+    }
+}
+
 /// Parses one row of the main table (19 columns).
 pub fn parse_dump_row<'a>(
     line: &'a str,
@@ -328,14 +353,7 @@ pub fn parse_dump_row<'a>(
     if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
         return Err(err(format!("point off the globe: lat {lat}, lon {lon}")));
     }
-    let population = if cols[14].is_empty() {
-        0
-    } else {
-        cols[14]
-            .parse::<u64>()
-            .or_else(|_| cols[14].parse::<f64>().map(|f| f.max(0.0) as u64))
-            .map_err(|_| err(format!("bad population {:?}", cols[14])))?
-    };
+    let population = parse_population(cols[14]).map_err(err)?;
     let feature_class = match cols[6].as_bytes() {
         [] => b'?',
         [c] if c.is_ascii_uppercase() => *c,
@@ -514,5 +532,25 @@ mod tests {
             .contains("line 3"));
         let bad = line.replace("36.28888", "96.2");
         assert!(parse_dump_row(&bad, "t", 1).is_err());
+    }
+
+    #[test]
+    fn populations_are_whole_non_negative_numbers() {
+        assert_eq!(parse_population(""), Ok(0));
+        assert_eq!(parse_population("4500000"), Ok(4_500_000));
+        assert_eq!(parse_population("1234.0"), Ok(1234));
+        assert!(parse_population("-5").unwrap_err().contains("negative"));
+        assert!(parse_population("-0.5").unwrap_err().contains("negative"));
+        assert!(parse_population("many")
+            .unwrap_err()
+            .contains("bad population"));
+        assert!(parse_population("NaN").is_err());
+    }
+
+    #[test]
+    fn a_byte_order_mark_before_the_first_row_is_dropped() {
+        let mut lines = Lines::from_bytes(b"\xef\xbb\xbf169933\tx\n2\ty\n", "t");
+        assert_eq!(lines.next_line().unwrap(), Some((1, "169933\tx")));
+        assert_eq!(lines.next_line().unwrap(), Some((2, "2\ty")));
     }
 }

@@ -31,7 +31,8 @@
 //! after the version, is rebuilt.
 //!
 //! Opening checks the magic, version, length and both checksums (the body checksum
-//! is computed over chunks in parallel and combined), then validates every section's
+//! is computed over chunks in parallel and combined) and the name automaton's own
+//! checksum (see `verify_fst`), then validates every section's
 //! structure: each record's kind, point and string ids, the string table's UTF-8 and
 //! offsets, the posting offsets and places, every R-tree box. So a truncated or corrupt
 //! file is a clear [`Error::Gazetteer`] at open, never a panic or wrong answers later.
@@ -42,7 +43,7 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
@@ -101,8 +102,11 @@ pub struct OpenTimes {
     pub checksum: Duration,
     /// Validating records and strings (and decoding them when eager).
     pub records: Duration,
-    /// Validating the name automaton, offsets and postings.
+    /// Validating the name automaton, offsets and postings (the automaton's
+    /// checksum included).
     pub names: Duration,
+    /// Of [`OpenTimes::names`], the automaton's own checksum.
+    pub automaton_checksum: Duration,
     /// Validating the R-tree.
     pub tree: Duration,
     /// Decoding countries and first-level regions.
@@ -127,7 +131,8 @@ pub fn is_index(bytes: &[u8]) -> bool {
     bytes.starts_with(MAGIC)
 }
 
-/// Writes a built gazetteer as an index file (to a temporary name, then renamed).
+/// Writes a built gazetteer as an index file ([`crate::atomic_file`]: to a temporary
+/// name beside it, synced, then renamed).
 pub fn write(path: &Path, built: &Built) -> Result<WriteSummary, Error> {
     let out_err = |e: std::io::Error| Error::Output(format!("{}: {e}", path.display()));
     let body = encode_body(built)?;
@@ -139,17 +144,10 @@ pub fn write(path: &Path, built: &Built) -> Result<WriteSummary, Error> {
     header[24..28].copy_from_slice(&parallel_crc32(&body).to_le_bytes());
     let hcrc = crc32fast::hash(&header[..28]);
     header[28..32].copy_from_slice(&hcrc.to_le_bytes());
-    let tmp = path.with_extension("gaz.part");
-    {
-        let mut f = BufWriter::with_capacity(1 << 20, File::create(&tmp).map_err(out_err)?);
-        f.write_all(&header).map_err(out_err)?;
-        f.write_all(&body).map_err(out_err)?;
-        f.into_inner()
-            .map_err(|e| out_err(e.into_error()))?
-            .sync_all()
-            .map_err(out_err)?;
-    }
-    std::fs::rename(&tmp, path).map_err(out_err)?;
+    let mut f = crate::atomic_file::AtomicFile::create(path)?;
+    f.write_all(&header).map_err(out_err)?;
+    f.write_all(&body).map_err(out_err)?;
+    f.commit()?;
     Ok(WriteSummary {
         places: built.places.len(),
         names: built.names.len(),
@@ -375,6 +373,22 @@ fn read_records(m: &Mapped) -> Result<MappedRecords, Error> {
     MappedRecords::open(m.bytes(RECS), m.bytes(STRX), m.bytes(STRS)).map_err(|e| m.err(e))
 }
 
+/// Checks the name automaton's own checksum (a crc32c the fst crate writes at its
+/// end) before the automaton is used. The body checksum already covers these bytes,
+/// but a file whose header and body checksums were recomputed after an edit (a
+/// forged or hand-patched index) would pass it and give different answers; the
+/// automaton's checksum is a second, independent one over the part that decides
+/// which names are found. It cannot stop a forger who recomputes all three: the
+/// checks are for corruption, not tampering.
+fn verify_fst(m: &Mapped) -> Result<(), Error> {
+    let fst =
+        fst::raw::Fst::new(m.section(FST)).map_err(|e| m.err(format!("name automaton: {e}")))?;
+    fst.verify()
+        .map_err(|e| m.err(format!("name automaton checksum: {e}")))
+}
+
+/// The name index, its automaton checked first by `verify_fst` in `open_with`
+/// and `info`.
 fn read_names(m: &Mapped, places: usize) -> Result<NameIndex, Error> {
     NameIndex::from_mapped(m.bytes(FST), m.bytes(OFFS), m.bytes(POST), places).map_err(|e| m.err(e))
 }
@@ -436,6 +450,8 @@ pub fn open_with(path: &Path, loading: RecordLoading) -> Result<(Gazetteer, Open
     };
     times.records = start.elapsed();
     let start = Instant::now();
+    verify_fst(&m)?;
+    times.automaton_checksum = start.elapsed();
     let names = read_names(&m, n)?;
     times.names = start.elapsed();
     let start = Instant::now();
@@ -487,6 +503,7 @@ pub fn info(path: &Path) -> Result<IndexInfo, Error> {
     let m = map_file(path, &mut OpenTimes::default())?;
     let meta = read_meta(&m)?;
     let records = read_records(&m)?;
+    verify_fst(&m)?;
     let names = read_names(&m, records.len())?;
     PackedRTree::open(m.bytes(TREE), records.len()).map_err(|e| m.err(e))?;
     read_regions(&m, &records)?;

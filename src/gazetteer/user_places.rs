@@ -111,6 +111,36 @@ fn bad(source: &str, line: usize, message: String) -> Error {
     }
 }
 
+/// [`bad`] with a column as well: `FILE line L column C`.
+fn bad_at(source: &str, line: usize, column: usize, message: String) -> Error {
+    if line == 0 {
+        return bad(source, 0, message);
+    }
+    Error::BadInput {
+        source_name: format!("{source} line {line} column {column}"),
+        message,
+    }
+}
+
+/// The 1-based line and column (in bytes) of byte `offset` of `bytes`.
+fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    (line, before.len() - start + 1)
+}
+
+/// serde_json's message without its " at line L column C" (the error line already
+/// names the place).
+fn without_position(e: &serde_json::Error) -> String {
+    let m = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    m.strip_suffix(&suffix).map(str::to_string).unwrap_or(m)
+}
+
 /// (kind, feature code, class) for a `kind` cell.
 fn parse_kind(kind: &str, feature_code: &str) -> Option<(PlaceKind, String, u8)> {
     let k = kind.trim();
@@ -365,16 +395,39 @@ pub fn add_geojson(builder: &mut GazetteerBuilder, path: &Path) -> Result<Warnin
         path: source.clone(),
         source: e,
     })?;
-    let doc: Value = serde_json::from_slice(&bytes)
-        .map_err(|e| bad(&source, e.line(), format!("not JSON: {e}")))?;
-    let features: Vec<&Value> = match doc.get("type").and_then(Value::as_str) {
-        Some("FeatureCollection") => doc
-            .get("features")
-            .and_then(Value::as_array)
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        let (line, column) = line_column(&bytes, e.valid_up_to());
+        bad_at(&source, line, column, "not UTF-8 text".into())
+    })?;
+    let json_error = |e: serde_json::Error| {
+        bad_at(
+            &source,
+            e.line(),
+            e.column(),
+            format!("not JSON: {}", without_position(&e)),
+        )
+    };
+    // Each feature is kept as its raw text first, so that an error in it can name
+    // the line and column where it starts (a parsed Value has no positions).
+    #[derive(serde::Deserialize)]
+    struct Top<'a> {
+        #[serde(rename = "type")]
+        kind: Option<String>,
+        #[serde(borrow)]
+        features: Option<Vec<&'a serde_json::value::RawValue>>,
+    }
+    let top: Top = serde_json::from_str(text).map_err(json_error)?;
+    let features: Vec<(&str, Value)> = match top.kind.as_deref() {
+        Some("FeatureCollection") => top
+            .features
             .ok_or_else(|| bad(&source, 0, "FeatureCollection without `features`".into()))?
-            .iter()
-            .collect(),
-        Some("Feature") => vec![&doc],
+            .into_iter()
+            .map(|raw| {
+                let v = serde_json::from_str(raw.get()).map_err(json_error)?;
+                Ok((raw.get(), v))
+            })
+            .collect::<Result<_, Error>>()?,
+        Some("Feature") => vec![(text, serde_json::from_str(text).map_err(json_error)?)],
         _ => {
             return Err(bad(
                 &source,
@@ -389,8 +442,10 @@ pub fn add_geojson(builder: &mut GazetteerBuilder, path: &Path) -> Result<Warnin
         ..Default::default()
     };
     let (mut has_country, mut has_kind) = (false, false);
-    for (i, f) in features.into_iter().enumerate() {
-        let at = |m: String| bad(&source, 0, format!("feature {}: {m}", i + 1));
+    for (i, (raw, f)) in features.iter().enumerate() {
+        // Where the feature starts in the file: `raw` is a slice of `text`.
+        let (line, column) = line_column(&bytes, raw.as_ptr() as usize - text.as_ptr() as usize);
+        let at = |m: String| bad_at(&source, line, column, format!("feature {}: {m}", i + 1));
         let geom = f.get("geometry").ok_or_else(|| at("no geometry".into()))?;
         if geom.get("type").and_then(Value::as_str) != Some("Point") {
             return Err(at("geometry is not a Point".into()));
