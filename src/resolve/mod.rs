@@ -33,6 +33,7 @@
 //! summed per candidate before the winner is picked. A mention whose best score stays
 //! below [`ResolveOptions::min_score`] is dropped as probably not a place.
 
+pub mod calibration;
 pub mod evidence;
 pub mod relation;
 pub mod relative;
@@ -47,6 +48,7 @@ use serde::Serialize;
 use crate::gazetteer::{Gazetteer, NameKind, Place, PlaceKind};
 use crate::geodesy::haversine_km;
 use crate::spot::{Mention, Spotted};
+use calibration::{Calibration, ConfidenceInputs, MAX_MARGIN};
 use relation::{parse_relation, RelationKind};
 
 /// A mention's candidates: (place index, how the mention names it, its features).
@@ -64,6 +66,8 @@ pub struct ResolveOptions {
     /// Spatial coherence reaches this far, in km (its weight halves every
     /// `coherence_km * ln 2`).
     pub coherence_km: f64,
+    /// Turns a winner's inputs into a probability (default: the shipped weights).
+    pub calibration: std::sync::Arc<Calibration>,
 }
 
 impl Default for ResolveOptions {
@@ -71,6 +75,7 @@ impl Default for ResolveOptions {
         ResolveOptions {
             min_score: 2.2,
             coherence_km: 150.0,
+            calibration: Calibration::shipped(),
         }
     }
 }
@@ -142,8 +147,11 @@ pub struct ScoredCandidate {
 pub struct Resolution {
     /// The chosen place, or `None` when the mention was judged not a place.
     pub place: Option<u32>,
-    /// Confidence in [0, 1] that the mention names the chosen place.
+    /// Calibrated probability that the mention names a place within 161 km of the
+    /// chosen one ([`calibration`]); 0 when none was chosen.
     pub confidence: f64,
+    /// What the confidence was computed from.
+    pub inputs: ConfidenceInputs,
     /// Candidates, best first.
     pub ranked: Vec<ScoredCandidate>,
 }
@@ -281,11 +289,18 @@ impl<'a> Resolver<'a> {
         self.add_spatial_context(mentions, &first, &mut feats);
         self.add_relations(text, spotted, &first, &mut feats);
         let resolved = self.pick(mentions, &feats);
+        let mut repeats: HashMap<&str, usize> = HashMap::new();
+        for m in mentions {
+            *repeats.entry(m.key.as_str()).or_default() += 1;
+        }
         feats
             .into_iter()
             .zip(resolved)
             .enumerate()
-            .map(|(i, (f, winner))| self.finish(&mentions[i], f, winner))
+            .map(|(i, (f, winner))| {
+                let m = &mentions[i];
+                self.finish(m, repeats[m.key.as_str()], f, winner)
+            })
             .collect()
     }
 
@@ -654,8 +669,15 @@ impl<'a> Resolver<'a> {
             .collect()
     }
 
-    /// Ranks a mention's candidates and turns its winner's share into a confidence.
-    fn finish(&self, mention: &Mention, f: Candidates, winner: Option<(u32, f64)>) -> Resolution {
+    /// Ranks a mention's candidates and turns its winner's evidence into a calibrated
+    /// confidence.
+    fn finish(
+        &self,
+        mention: &Mention,
+        repeats: usize,
+        f: Candidates,
+        winner: Option<(u32, f64)>,
+    ) -> Resolution {
         let mut ranked: Vec<ScoredCandidate> = f
             .into_iter()
             .map(|(place, name_kind, features)| ScoredCandidate {
@@ -666,27 +688,58 @@ impl<'a> Resolver<'a> {
             })
             .collect();
         ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.place.cmp(&b.place)));
-        let (place, confidence) = match winner {
-            Some((place, share)) => {
-                let best = ranked
-                    .iter()
-                    .find(|c| c.place == place)
-                    .map(|c| c.score)
-                    .unwrap_or(0.0);
-                // Evidence that it is a place at all grows with the winning score.
-                let evidence = ((best - self.options.min_score) / 3.0).clamp(0.0, 1.0);
-                let sentence_start = if mention.sentence_initial { 0.9 } else { 1.0 };
-                (
-                    Some(place),
-                    (share * (0.55 + 0.45 * evidence) * sentence_start).clamp(0.0, 1.0),
-                )
-            }
-            None => (None, 0.0),
+        let Some((place, share)) = winner else {
+            return Resolution {
+                place: None,
+                confidence: 0.0,
+                inputs: ConfidenceInputs::default(),
+                ranked,
+            };
         };
+        let inputs = self.confidence_inputs(mention, repeats, &ranked, place, share);
         Resolution {
-            place,
-            confidence,
+            place: Some(place),
+            confidence: self.options.calibration.probability(&inputs),
+            inputs,
             ranked,
+        }
+    }
+
+    /// The inputs of the calibration model for the winner `place` of a mention.
+    fn confidence_inputs(
+        &self,
+        mention: &Mention,
+        repeats: usize,
+        ranked: &[ScoredCandidate],
+        place: u32,
+        share: f64,
+    ) -> ConfidenceInputs {
+        let win = ranked.iter().find(|c| c.place == place);
+        let best = win.map_or(0.0, |c| c.score);
+        let rival = ranked
+            .iter()
+            .filter(|c| c.place != place)
+            .map(|c| c.score)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let flag = |b: bool| if b { 1.0 } else { 0.0 };
+        let kind = self.gazetteer.kind(place);
+        let f = win.map(|c| c.features).unwrap_or_default();
+        let name_kind = win.map(|c| c.name_kind);
+        ConfidenceInputs {
+            share,
+            margin: (best - self.options.min_score).clamp(0.0, MAX_MARGIN),
+            lead: (best - rival).clamp(0.0, MAX_MARGIN),
+            readings: (1.0 + ranked.len() as f64).ln(),
+            repeats: (repeats.max(1) as f64).ln(),
+            sentence_initial: flag(mention.sentence_initial),
+            common_words: flag(mention.common_words),
+            demonym: flag(name_kind == Some(NameKind::Demonym)),
+            abbreviation: flag(name_kind == Some(NameKind::Abbreviation)),
+            country: flag(kind <= PlaceKind::Country),
+            admin1: flag(kind == PlaceKind::Admin1),
+            feature: flag(matches!(kind, PlaceKind::Area | PlaceKind::Physical)),
+            context: flag(f.pair > 0.0 || f.country >= 1.0 || f.admin1 > 0.0),
+            dateline: flag(f.dateline > 0.0),
         }
     }
 }
