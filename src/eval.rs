@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::geodesy::haversine_km;
 
+pub mod calibration;
 pub mod coverage;
 pub mod extraction;
 

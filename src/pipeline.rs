@@ -22,6 +22,7 @@ pub struct MapperBuilder {
     snippet_chars: usize,
     max_mentions: Option<usize>,
     language: Option<String>,
+    min_confidence: f64,
 }
 
 /// Mentions kept per place (and explanations per document) by default. A news
@@ -45,6 +46,7 @@ impl Default for MapperBuilder {
             snippet_chars: 60,
             max_mentions: Some(DEFAULT_MAX_MENTIONS),
             language: None,
+            min_confidence: 0.0,
         }
     }
 }
@@ -59,6 +61,21 @@ impl MapperBuilder {
     /// The score below which a mention is dropped as probably not a place.
     pub fn min_score(mut self, score: f64) -> Self {
         self.resolve.min_score = score;
+        self
+    }
+
+    /// Leave out mentions whose calibrated confidence (the probability that the place
+    /// is right within 161 km) is below this: higher trades recall for precision.
+    /// Default 0, all.
+    pub fn min_confidence(mut self, p: f64) -> Self {
+        self.min_confidence = p;
+        self
+    }
+
+    /// The calibration that turns a resolution's evidence into a confidence (default:
+    /// the shipped weights, see [`crate::resolve::calibration`]).
+    pub fn calibration(mut self, c: Arc<crate::resolve::calibration::Calibration>) -> Self {
+        self.resolve.calibration = c;
         self
     }
 
@@ -143,7 +160,8 @@ pub struct MappedPlace {
     pub layer: Layer,
     /// Point, (lon, lat) degrees.
     pub lon_lat: (f64, f64),
-    /// Highest confidence over its mentions.
+    /// Confidence that the place is right within 161 km: the mean of its mentions'
+    /// calibrated confidences (for a relative estimate, its own).
     pub confidence: f64,
     /// Gazetteer or relative.
     pub method: Method,
@@ -173,6 +191,8 @@ pub struct Explanation {
     pub chosen: Option<u32>,
     /// Confidence in the choice.
     pub confidence: f64,
+    /// What the confidence was computed from.
+    pub inputs: crate::resolve::calibration::ConfidenceInputs,
     /// Candidates, best first, with their features.
     pub ranked: Vec<ScoredCandidate>,
     /// A relative estimate replaced the gazetteer choice.
@@ -285,6 +305,7 @@ impl Mapper {
                 mention: s.clone(),
                 chosen: r.place,
                 confidence: r.confidence,
+                inputs: r.inputs,
                 ranked: r.ranked.clone(),
                 replaced_by_relative: is_replaced,
             });
@@ -294,7 +315,7 @@ impl Mapper {
                 continue;
             }
             let Some(place) = r.place else { continue };
-            if is_replaced {
+            if is_replaced || r.confidence < self.options.min_confidence {
                 continue;
             }
             let p = gaz.place(place);
@@ -314,11 +335,15 @@ impl Mapper {
                 places.len() - 1
             });
             let mp = &mut places[idx];
-            mp.confidence = mp.confidence.max(r.confidence);
+            // Summed here, averaged below: every mention is one prediction.
+            mp.confidence += r.confidence;
             mp.mentions.push(s);
         }
         let mut by_name: HashMap<String, usize> = HashMap::new();
-        for rel in &relatives {
+        for rel in relatives
+            .iter()
+            .filter(|r| r.confidence >= self.options.min_confidence)
+        {
             let key = crate::text::fold_name(&rel.name);
             let s = span(rel.start, rel.end, "relative");
             let idx = *by_name.entry(key).or_insert_with(|| {
@@ -330,6 +355,9 @@ impl Mapper {
             mp.mentions.push(s);
         }
         for p in &mut places {
+            if p.method == Method::Gazetteer && !p.mentions.is_empty() {
+                p.confidence /= p.mentions.len() as f64;
+            }
             p.mentions.sort_by_key(|m| m.byte_start);
             p.name = most_common_surface(&p.mentions);
             p.mention_count = p.mentions.len();

@@ -548,3 +548,59 @@ fn bundled_gazetteer_cache_is_written_reused_and_survives_corruption() {
     assert_eq!(map(), first);
     assert_eq!(std::fs::read(&files[0]).unwrap().len(), bytes.len());
 }
+
+#[test]
+fn min_confidence_trades_recall_for_precision_and_eval_reports_calibration() {
+    let Some(seed) = seed_article() else { return };
+    let seed = seed.to_str().unwrap();
+    let confidences = |args: &[&str]| -> Vec<f64> {
+        let out = run(&[&["map", seed], args].concat(), None);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let fc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        fc["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["properties"]["confidence"].as_f64().unwrap())
+            .collect()
+    };
+    let every = confidences(&[]);
+    let sure = confidences(&["--min-confidence", "0.8"]);
+    assert!(
+        !sure.is_empty() && sure.len() < every.len(),
+        "{every:?} {sure:?}"
+    );
+    assert!(sure.iter().all(|&c| c >= 0.8), "{sure:?}");
+    assert!(every.iter().all(|c| (0.0..=1.0).contains(c)));
+    for bad in ["1.5", "-0.1", "high"] {
+        let out = run(&["map", seed, "--min-confidence", bad], None);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+    }
+    // The dateline opening the seed ("WASHINGTON\u{a0}- ...") is read as one.
+    let out = run(&["map", seed, "--explain"], None);
+    let explain = String::from_utf8_lossy(&out.stderr);
+    let line = explain
+        .lines()
+        .skip_while(|l| !l.starts_with("\"WASHINGTON\""))
+        .nth(1)
+        .expect("WASHINGTON is explained");
+    assert!(line.contains("dateline 1.0"), "{line}");
+
+    // eval prints a reliability table and the expected calibration error.
+    let corpus = manifest().join("../shared/eval/dev/GeoWebNews.jsonl");
+    if corpus.exists() {
+        let out = run(&["eval", corpus.to_str().unwrap(), "--json"], None);
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let overall = &v["corpora"][1];
+        let ece = overall["ece"].as_f64().unwrap();
+        assert!((0.0..0.2).contains(&ece), "{ece}");
+        let bins = overall["reliability"].as_array().unwrap();
+        assert_eq!(bins.len(), 10);
+        let n: u64 = bins.iter().map(|b| b["n"].as_u64().unwrap()).sum();
+        assert_eq!(n, overall["scores"]["predicted"].as_u64().unwrap());
+    }
+}

@@ -100,13 +100,17 @@ class Mapper(_RustMapper):
     """Maps texts to the places they mention.
 
     ``Mapper(gazetteer=None, *, demonyms=True, min_score=None,
-    boilerplate_filter=True, layers=None)``
+    min_confidence=None, boilerplate_filter=True, layers=None)``
 
     :param gazetteer: path to a gazetteer file (a binary index from ``mentionmap
         gazetteer build``, or a TSV, gzip or plain); ``None`` for the bundled
         default. An unreadable or corrupt file raises :class:`MentionmapError`.
     :param demonyms: count demonyms ("Syrian") as mentions of their country.
     :param min_score: resolution score below which a mention is dropped.
+    :param min_confidence: leave out places whose confidence (the calibrated
+        probability, 0 to 1, that the place is right within 161 km) is below
+        this, in ``map`` and ``map_many`` alike: higher trades recall for
+        precision.
     :param boilerplate_filter: drop trailing cookie/consent/subscribe paragraphs
         before mapping, as the CLI does (the kept text is a prefix, so offsets
         still index the original string).

@@ -26,13 +26,15 @@ class Mapper:
         *,
         demonyms: bool = True,
         min_score: Optional[float] = None,
+        min_confidence: Optional[float] = None,
         boilerplate_filter: bool = True,
         layers: Optional[Sequence[str]] = None,
     ) -> "Mapper":
         """Loads ``gazetteer`` (a path; None for the bundled default).
 
         Raises MentionmapError when the file cannot be read or is not a gazetteer,
-        ValueError for an unknown layer name or a non-finite ``min_score``.
+        ValueError for an unknown layer name, a non-finite ``min_score`` or a
+        ``min_confidence`` outside 0..1.
         """
     @property
     def gazetteer(self) -> str:

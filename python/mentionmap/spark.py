@@ -78,7 +78,7 @@ def map_spark(
     :param threads: Rust threads per task. Spark already runs one task per core,
         so the default is 1; raise it when executors have spare cores.
     :param options: further :class:`mentionmap.Mapper` options (``demonyms``,
-        ``min_score``, ``boilerplate_filter``, ``layers``).
+        ``min_score``, ``min_confidence``, ``boilerplate_filter``, ``layers``).
     """
     fn = _batches_mapper(text_col, id_col, gazetteer, threads, dict(options))
     return df.select(id_col, text_col).mapInPandas(fn, schema=spark_schema())

@@ -54,8 +54,8 @@ fn to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
 
 /// Maps texts to the places they mention, over a gazetteer loaded once.
 ///
-/// `Mapper(gazetteer=None, *, demonyms=True, min_score=None, boilerplate_filter=True,
-/// layers=None)`; `mentionmap.Mapper` in Python (a subclass that adds rows,
+/// `Mapper(gazetteer=None, *, demonyms=True, min_score=None, min_confidence=None,
+/// boilerplate_filter=True, layers=None)`; `mentionmap.Mapper` in Python (a subclass that adds rows,
 /// to_dataframe and to_geodataframe). Type stubs: `mentionmap/_mentionmap.pyi`.
 #[pyclass(frozen, subclass, module = "mentionmap._mentionmap", name = "Mapper")]
 pub struct PyMapper {
@@ -216,12 +216,13 @@ fn rows_of(gaz: &Gazetteer, doc_id: &str, mapped: &MappedDocument, layers: &[Lay
 #[pymethods]
 impl PyMapper {
     #[new]
-    #[pyo3(signature = (gazetteer=None, *, demonyms=true, min_score=None, boilerplate_filter=true, layers=None))]
+    #[pyo3(signature = (gazetteer=None, *, demonyms=true, min_score=None, min_confidence=None, boilerplate_filter=true, layers=None))]
     fn new(
         py: Python<'_>,
         gazetteer: Option<PathBuf>,
         demonyms: bool,
         min_score: Option<f64>,
+        min_confidence: Option<f64>,
         boilerplate_filter: bool,
         layers: Option<Vec<String>>,
     ) -> PyResult<Self> {
@@ -243,6 +244,13 @@ impl PyMapper {
                 return Err(PyValueError::new_err("min_score must be a finite number"));
             }
         }
+        if let Some(p) = min_confidence {
+            if !(0.0..=1.0).contains(&p) {
+                return Err(PyValueError::new_err(
+                    "min_confidence must be a number from 0 to 1",
+                ));
+            }
+        }
         // Loading takes from a fraction of a second (a cached index) to seconds (the
         // first build); other Python threads run meanwhile.
         let gaz = py
@@ -254,6 +262,9 @@ impl PyMapper {
         let mut builder = Mapper::builder().demonyms(demonyms);
         if let Some(s) = min_score {
             builder = builder.min_score(s);
+        }
+        if let Some(p) = min_confidence {
+            builder = builder.min_confidence(p);
         }
         Ok(PyMapper {
             mapper: Arc::new(builder.build(Arc::new(gaz))),

@@ -365,3 +365,13 @@ def test_bad_inputs_raise(mapper, tmp_path):
         mapper.near(0.0, 0.0, -1)
     with pytest.raises(ValueError):
         mapper.resolve("  ")
+
+
+def test_min_confidence_trades_recall_for_precision(seed_text):
+    every = mentionmap.Mapper().map(seed_text)["features"]
+    sure = mentionmap.Mapper(min_confidence=0.8).map(seed_text)["features"]
+    assert 0 < len(sure) < len(every)
+    assert all(f["properties"]["confidence"] >= 0.8 for f in sure)
+    assert {f["properties"]["name"] for f in sure} <= {f["properties"]["name"] for f in every}
+    with pytest.raises(ValueError):
+        mentionmap.Mapper(min_confidence=1.5)

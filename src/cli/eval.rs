@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use clap::Args;
+use mentionmap::eval::calibration::{self, Reliability};
 use mentionmap::eval::coverage::{self, Coverage};
 use mentionmap::eval::{GoldDocument, Prediction, Scores, Tally};
 use mentionmap::pipeline::{MappedDocument, Mapper};
@@ -39,6 +40,14 @@ pub struct EvalArgs {
     /// name within 161 km of the gold point (an upper bound of acc@161).
     #[arg(long)]
     pub coverage: bool,
+    /// Write the confidence model's inputs and outcome for every resolved mention here
+    /// (JSONL: corpus, inputs, right), for `scripts/calibrate`.
+    #[arg(long, value_name = "FILE")]
+    pub dump_confidence: Option<PathBuf>,
+    /// Use these calibration weights instead of the shipped ones (the format of
+    /// `src/resolve/calibration.tsv`).
+    #[arg(long, value_name = "FILE")]
+    pub calibration: Option<PathBuf>,
 }
 
 /// Predictions of one mapped document, in code points.
@@ -74,12 +83,22 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
     if let Some(s) = args.min_score {
         builder = builder.min_score(s);
     }
+    if let Some(p) = &args.calibration {
+        builder = builder.calibration(Arc::new(
+            mentionmap::resolve::calibration::Calibration::from_file(p)?,
+        ));
+    }
     let mapper = builder.build(gazetteer.clone());
     let out_err = |e: std::io::Error| Error::Output(e.to_string());
     let mut errors_out = match &args.errors {
         Some(p) => Some(mentionmap::atomic_file::AtomicFile::create(p)?),
         None => None,
     };
+    let mut dump_out = match &args.dump_confidence {
+        Some(p) => Some(mentionmap::atomic_file::AtomicFile::create(p)?),
+        None => None,
+    };
+    let mut reliability: Vec<(String, Reliability)> = Vec::new();
     let mut preds_out = match &args.predictions {
         Some(p) => Some(mentionmap::atomic_file::AtomicFile::create(p)?),
         None => None,
@@ -101,6 +120,7 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
         })?;
         let mut tally = Tally::default();
         let mut cover = Coverage::default();
+        let mut reliable = Reliability::default();
         let mut secs = 0.0;
         for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
             if args.limit.is_some_and(|l| tally.docs >= l) {
@@ -133,6 +153,31 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
             let t0 = Instant::now();
             let mapped = mapper.map(&doc.text);
             secs += t0.elapsed().as_secs_f64();
+            for p in &mapped.places {
+                for m in &p.mentions {
+                    let right = calibration::is_right(&doc.toponyms, m.start, m.end, p.lon_lat);
+                    reliable.add(p.confidence, right);
+                }
+            }
+            if let Some(w) = dump_out.as_mut() {
+                for e in mapped
+                    .explanations
+                    .iter()
+                    .filter(|e| !e.replaced_by_relative)
+                {
+                    let Some(place) = e.chosen else { continue };
+                    let g = gazetteer.place(place);
+                    let right = calibration::is_right(
+                        &doc.toponyms,
+                        e.mention.start,
+                        e.mention.end,
+                        g.lon_lat(),
+                    );
+                    let row =
+                        serde_json::json!({"corpus": name, "inputs": e.inputs, "right": right});
+                    writeln!(w, "{row}").map_err(out_err)?;
+                }
+            }
             let preds = predictions(&gazetteer, &mapped);
             let errs = tally.add(&doc.text, &doc.toponyms, &preds);
             if let Some(w) = errors_out.as_mut() {
@@ -151,6 +196,7 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
         }
         overall.merge(&tally);
         overall_secs += secs;
+        reliability.push((name.clone(), reliable));
         covered.push((name.clone(), cover));
         rows.push((name, tally.scores(), throughput(&tally, secs)));
     }
@@ -164,6 +210,13 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
         a
     });
     covered.push(("overall".into(), total));
+    let all = reliability
+        .iter()
+        .fold(Reliability::default(), |mut a, (_, r)| {
+            a.merge(r);
+            a
+        });
+    reliability.push(("overall".into(), all));
     let docs_per_s = if overall_secs > 0.0 {
         overall.docs as f64 / overall_secs
     } else {
@@ -175,7 +228,13 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
             .iter()
             .zip(&covered)
             .map(|((n, s, mbs), (_, c))| {
-                let mut v = serde_json::json!({"corpus": n, "scores": s, "mb_per_s": mbs});
+                let r = &reliability
+                    .iter()
+                    .find(|r| &r.0 == n)
+                    .expect("one per corpus")
+                    .1;
+                let mut v = serde_json::json!({"corpus": n, "scores": s, "mb_per_s": mbs,
+                    "ece": r.ece(), "reliability": r.bins});
                 if args.coverage {
                     v["coverage"] = serde_json::json!(c);
                 }
@@ -185,6 +244,7 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
         println!("{}", serde_json::to_string_pretty(&serde_json::json!({"corpora": json, "docs_per_s": docs_per_s, "skipped_lines": bad_lines})).map_err(|e| Error::Output(e.to_string()))?);
     } else {
         print_table(&rows);
+        print_reliability(&reliability);
         if args.coverage {
             print_coverage(&covered);
         }
@@ -203,6 +263,9 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
     if let Some(w) = errors_out {
         w.commit()?;
     }
+    if let Some(w) = dump_out {
+        w.commit()?;
+    }
     if let Some(w) = preds_out {
         w.commit()?;
     }
@@ -214,6 +277,35 @@ fn throughput(t: &Tally, secs: f64) -> f64 {
         t.bytes as f64 / 1e6 / secs
     } else {
         0.0
+    }
+}
+
+/// The expected calibration error per corpus and the overall reliability table.
+fn print_reliability(rows: &[(String, Reliability)]) {
+    let eces: Vec<String> = rows
+        .iter()
+        .map(|(n, r)| format!("{n} {:.3}", r.ece()))
+        .collect();
+    println!(
+        "\nconfidence: expected calibration error (ECE) {}",
+        eces.join(", ")
+    );
+    let Some((_, all)) = rows.last() else { return };
+    println!(
+        "{:<11} {:>6} {:>9} {:>7}",
+        "confidence", "places", "mean conf", "right"
+    );
+    for (i, b) in all.bins.iter().enumerate() {
+        if b.n == 0 {
+            continue;
+        }
+        println!(
+            "{:<11} {:>6} {:>9.3} {:>7.3}",
+            format!("{:.1}-{:.1}", i as f64 / 10.0, (i + 1) as f64 / 10.0),
+            b.n,
+            b.mean_confidence(),
+            b.accuracy()
+        );
     }
 }
 

@@ -196,6 +196,12 @@ pub struct MapArgs {
     /// Drop mentions whose best candidate scores below this (higher: fewer, surer places).
     #[arg(long, value_name = "SCORE")]
     pub min_score: Option<f64>,
+    /// Leave out places whose confidence (the calibrated probability that the place is
+    /// right within 161 km) is below this, from 0 to 1: higher trades recall for
+    /// precision (dev corpora: 0.5 keeps 93% of the right mentions and raises their share
+    /// from 72% to 79%; 0.7 keeps 73% at 86%).
+    #[arg(long, value_name = "P", value_parser = probability)]
+    pub min_confidence: Option<f64>,
     /// The texts' language (ISO 639-1 such as ar, ru, zh, es, fr, de), instead of
     /// detecting it per document.
     #[arg(long, value_name = "CODE")]
@@ -342,6 +348,9 @@ fn map(gazetteer: Arc<Gazetteer>, args: MapArgs) -> Result<i32, Error> {
         .language(args.lang.as_deref());
     if let Some(s) = args.min_score {
         builder = builder.min_score(s);
+    }
+    if let Some(p) = args.min_confidence {
+        builder = builder.min_confidence(p);
     }
     if args.all_mentions {
         builder = builder.max_mentions(None);
@@ -759,4 +768,12 @@ fn truncate(s: &str, n: usize) -> String {
         t.push('…');
         t
     }
+}
+
+/// A `--min-confidence` value: a number from 0 to 1.
+fn probability(s: &str) -> Result<f64, String> {
+    s.parse::<f64>()
+        .ok()
+        .filter(|p| (0.0..=1.0).contains(p))
+        .ok_or_else(|| format!("{s:?} is not a probability: give a number from 0 to 1"))
 }

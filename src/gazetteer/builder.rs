@@ -95,6 +95,10 @@ pub struct BuildMeta {
     pub country_names: BTreeMap<String, String>,
     /// admin1 names by `CC.code` (from admin1CodesASCII.txt or the admin1 records).
     pub admin1_names: BTreeMap<String, String>,
+    /// Places the user added from a CSV or GeoJSON file, as sorted half-open ranges of
+    /// place indices: the resolver gives them a prior for being put there on purpose.
+    #[serde(default)]
+    pub user_places: Vec<(u32, u32)>,
 }
 
 /// A finished build: places, their feature classes, the name index and metadata.
@@ -118,12 +122,14 @@ impl Built {
 
     /// The in-memory gazetteer.
     pub fn into_gazetteer(self, source: &str) -> Gazetteer {
-        Gazetteer::from_parts(
+        let mut g = Gazetteer::from_parts(
             self.places,
             self.names,
             source.to_string(),
             self.meta.attribution,
-        )
+        );
+        g.user_places = self.meta.user_places;
+        g
     }
 }
 
@@ -137,6 +143,8 @@ pub struct GazetteerBuilder {
     countries: Option<HashSet<String>>,
     languages: Option<HashSet<String>>,
     next_user_id: u64,
+    /// Indices of the records a user's own file added or named.
+    user_records: Vec<u32>,
     meta: BuildMeta,
 }
 
@@ -169,6 +177,7 @@ impl GazetteerBuilder {
                 .map(|v| v.iter().map(|s| s.trim().to_ascii_lowercase()).collect()),
             filters,
             next_user_id: USER_ID_BASE,
+            user_records: Vec::new(),
             records: Vec::new(),
             by_id: HashMap::new(),
             meta: BuildMeta::default(),
@@ -239,6 +248,17 @@ impl GazetteerBuilder {
                 true
             }
         }
+    }
+
+    /// Adds a place from the user's own file (CSV, GeoJSON) like [`Self::add`], and
+    /// marks the record as the user's: added or named on purpose.
+    pub fn add_user_place(&mut self, np: NamedPlace) -> bool {
+        let id = np.place.id;
+        let new = self.add(np);
+        if let Some(&i) = self.by_id.get(&id) {
+            self.user_records.push(i);
+        }
+        new
     }
 
     /// Reads the bundled default gazetteer (compiled into the library).
@@ -488,6 +508,7 @@ impl GazetteerBuilder {
 
     /// Folds every name and builds the name index. Names are folded on all cores.
     pub fn finish(mut self) -> Built {
+        self.meta.user_places = index_ranges(std::mem::take(&mut self.user_records));
         for r in &self.records {
             match r.place.kind {
                 PlaceKind::Country if !r.place.country_code.is_empty() => {
@@ -613,4 +634,18 @@ pub fn utc_now() -> String {
         rem % 3600 / 60,
         rem % 60
     )
+}
+
+/// Sorted half-open ranges covering a set of indices.
+fn index_ranges(mut indices: Vec<u32>) -> Vec<(u32, u32)> {
+    indices.sort_unstable();
+    indices.dedup();
+    let mut ranges: Vec<(u32, u32)> = Vec::new();
+    for i in indices {
+        match ranges.last_mut() {
+            Some(last) if last.1 == i => last.1 = i + 1,
+            _ => ranges.push((i, i + 1)),
+        }
+    }
+    ranges
 }

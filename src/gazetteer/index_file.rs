@@ -475,6 +475,7 @@ pub fn open_with(path: &Path, loading: RecordLoading) -> Result<(Gazetteer, Open
         admin1,
         source: m.source.clone(),
         attribution: meta.attribution,
+        user_places: meta.user_places,
     };
     Ok((gazetteer, times))
 }

@@ -195,6 +195,8 @@ pub struct Gazetteer {
     source: String,
     /// Attribution lines from the file's header comments.
     attribution: Vec<String>,
+    /// Places from the user's own CSV or GeoJSON, as sorted half-open index ranges.
+    user_places: Vec<(u32, u32)>,
 }
 
 /// The bundled default gazetteer file (gzip TSV), compiled in.
@@ -362,7 +364,15 @@ impl Gazetteer {
             admin1,
             source,
             attribution,
+            user_places: Vec::new(),
         }
+    }
+
+    /// True when the place at an index came from the user's own CSV or GeoJSON file
+    /// (`gazetteer build --csv/--geojson`): put there on purpose.
+    pub fn is_user_place(&self, index: u32) -> bool {
+        let after = self.user_places.partition_point(|r| r.1 <= index);
+        self.user_places.get(after).is_some_and(|r| r.0 <= index)
     }
 
     /// Number of places.

@@ -266,7 +266,7 @@ fn add(
         class,
         names,
     };
-    if builder.add(np) {
+    if builder.add_user_place(np) {
         rep.added += 1;
     } else {
         rep.merged += 1;

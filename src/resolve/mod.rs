@@ -23,6 +23,9 @@
 //!   places than for regions and big cities, heavier at the start of a sentence, halved
 //!   when the name stands in a list beside a name that is no common word ("Lyon and
 //!   Nice").
+//! * `user` / `plain` — evidence for places the gazetteer cannot weigh by population:
+//!   the user's own places, and places of unknown population the text names plainly
+//!   (see [`evidence`]).
 //!
 //! Resolution runs twice: the first pass picks provisional winners from the features
 //! that need no other mention; the second adds context and coherence from them. All
@@ -30,6 +33,8 @@
 //! summed per candidate before the winner is picked. A mention whose best score stays
 //! below [`ResolveOptions::min_score`] is dropped as probably not a place.
 
+pub mod calibration;
+pub mod evidence;
 pub mod relation;
 pub mod relative;
 
@@ -43,7 +48,15 @@ use serde::Serialize;
 use crate::gazetteer::{Gazetteer, NameKind, Place, PlaceKind};
 use crate::geodesy::haversine_km;
 use crate::spot::{Mention, Spotted};
+use calibration::{Calibration, ConfidenceInputs, MAX_MARGIN};
 use relation::{parse_relation, RelationKind};
+
+/// A mention's candidates: (place index, how the mention names it, its features).
+type Candidates = Vec<(u32, NameKind, Features)>;
+
+/// A city that holds a country's or region's own name only as an alternate ("Mexico"
+/// for Mexico City) is named more weakly than by an alternate name (0.6).
+const ALTERNATE_OF_REGION_NAME: f64 = 0.3;
 
 /// Options for resolution.
 #[derive(Debug, Clone)]
@@ -53,6 +66,8 @@ pub struct ResolveOptions {
     /// Spatial coherence reaches this far, in km (its weight halves every
     /// `coherence_km * ln 2`).
     pub coherence_km: f64,
+    /// Turns a winner's inputs into a probability (default: the shipped weights).
+    pub calibration: std::sync::Arc<Calibration>,
 }
 
 impl Default for ResolveOptions {
@@ -60,6 +75,7 @@ impl Default for ResolveOptions {
         ResolveOptions {
             min_score: 2.2,
             coherence_km: 150.0,
+            calibration: Calibration::shipped(),
         }
     }
 }
@@ -89,6 +105,10 @@ pub struct Features {
     /// Penalty for a name made of common English words ("Reading", "White House"),
     /// heavier for small places and at the start of a sentence.
     pub common_word: f64,
+    /// The place comes from the user's own CSV or GeoJSON ([`evidence`]).
+    pub user: f64,
+    /// A place of unknown population that the text names plainly ([`evidence`]).
+    pub plain: f64,
 }
 
 impl Features {
@@ -104,6 +124,8 @@ impl Features {
             + self.dateline
             + self.common_word
             + self.neighbours
+            + self.user
+            + self.plain
     }
 }
 
@@ -125,8 +147,11 @@ pub struct ScoredCandidate {
 pub struct Resolution {
     /// The chosen place, or `None` when the mention was judged not a place.
     pub place: Option<u32>,
-    /// Confidence in [0, 1] that the mention names the chosen place.
+    /// Calibrated probability that the mention names a place within 161 km of the
+    /// chosen one ([`calibration`]); 0 when none was chosen.
     pub confidence: f64,
+    /// What the confidence was computed from.
+    pub inputs: ConfidenceInputs,
     /// Candidates, best first.
     pub ranked: Vec<ScoredCandidate>,
 }
@@ -254,49 +279,87 @@ impl<'a> Resolver<'a> {
     /// Resolves every mention of `spotted` (one [`Resolution`] per mention, same order).
     pub fn resolve(&self, text: &str, spotted: &Spotted) -> Vec<Resolution> {
         let mentions = &spotted.mentions;
-        let mut feats: Vec<Vec<(u32, NameKind, Features)>> = mentions
+        let mut feats = self.base(text, spotted);
+        self.weaken_alternates_of_region_names(&mut feats);
+        self.add_pairs(text, mentions, &mut feats);
+        self.add_named_context(mentions, &mut feats);
+        // First pass: provisional winners from the features that need no other place.
+        let first = self.pick(mentions, &feats);
+        // Second pass: what the provisional winners say about each other.
+        self.add_spatial_context(mentions, &first, &mut feats);
+        self.add_relations(text, spotted, &first, &mut feats);
+        let resolved = self.pick(mentions, &feats);
+        let mut repeats: HashMap<&str, usize> = HashMap::new();
+        for m in mentions {
+            *repeats.entry(m.key.as_str()).or_default() += 1;
+        }
+        feats
+            .into_iter()
+            .zip(resolved)
+            .enumerate()
+            .map(|(i, (f, winner))| {
+                let m = &mentions[i];
+                self.finish(m, repeats[m.key.as_str()], f, winner)
+            })
+            .collect()
+    }
+
+    /// Every mention's candidates with the features that need no other mention.
+    fn base(&self, text: &str, spotted: &Spotted) -> Vec<Candidates> {
+        spotted
+            .mentions
             .iter()
             .map(|m| {
                 m.candidates
                     .iter()
-                    .map(|p| {
-                        (
-                            p.place,
-                            p.kind,
-                            self.base_features(m, &self.gazetteer.place(p.place), p.kind),
-                        )
+                    .map(|c| {
+                        let p = self.gazetteer.place(c.place);
+                        let mut ft = self.base_features(m, &p, c.kind);
+                        if self.gazetteer.is_user_place(c.place) {
+                            ft.user = evidence::USER_PLACE_PRIOR;
+                        }
+                        ft.plain = evidence::plain_name(text, spotted, m, &p, c.kind);
+                        (c.place, c.kind, ft)
                     })
                     .collect()
             })
-            .collect();
-        // "Mexico", "New York": when the name is a country's or region's own name, a
-        // city that has it only as an alternate name ("Mexico" for Mexico City) is
-        // the weaker reading.
+            .collect()
+    }
+
+    /// "Mexico", "New York": when the name is a country's or region's own name, a
+    /// city that has it only as an alternate name ("Mexico" for Mexico City) is the
+    /// weaker reading.
+    fn weaken_alternates_of_region_names(&self, feats: &mut [Candidates]) {
         for f in feats.iter_mut() {
-            let region_owns_name = f.iter().any(|(place, kind, _)| {
-                *kind == NameKind::Preferred
-                    && self.gazetteer.place(*place).kind <= PlaceKind::Admin1
-            });
-            if region_owns_name {
-                for (place, kind, ft) in f.iter_mut() {
-                    if *kind == NameKind::Alternate
-                        && self.gazetteer.place(*place).kind >= PlaceKind::Admin2
-                    {
-                        ft.name = 0.3;
-                    }
+            if !self.region_owns_name(f) {
+                continue;
+            }
+            for (place, kind, ft) in f.iter_mut() {
+                if *kind == NameKind::Alternate && self.gazetteer.kind(*place) >= PlaceKind::Admin2
+                {
+                    ft.name = ALTERNATE_OF_REGION_NAME;
                 }
             }
         }
-        self.add_pairs(text, mentions, &mut feats);
+    }
 
-        // Context named outright: countries (by name, abbreviation or demonym) and
-        // first-level regions whose mentions have no other reading.
+    /// True when a country or first-level region holds the mention's name as its own.
+    fn region_owns_name(&self, f: &Candidates) -> bool {
+        f.iter().any(|(place, kind, _)| {
+            *kind == NameKind::Preferred && self.gazetteer.kind(*place) <= PlaceKind::Admin1
+        })
+    }
+
+    /// Context named outright: countries (by name, abbreviation or demonym) and
+    /// first-level regions whose mentions have no other reading raise the candidates
+    /// inside them (`country`, `admin1`).
+    fn add_named_context(&self, mentions: &[Mention], feats: &mut [Candidates]) {
         let mut countries: HashSet<String> = HashSet::new();
         // Regions named outright, with the keys that name them: a region does not
         // vouch for readings of its own name ("New York" the state is no evidence
         // for New York the city).
         let mut regions: HashMap<(String, String), HashSet<&str>> = HashMap::new();
-        for (m, f) in mentions.iter().zip(&feats) {
+        for (m, f) in mentions.iter().zip(feats.iter()) {
             let places: Vec<Cow<Place>> = f.iter().map(|c| self.gazetteer.place(c.0)).collect();
             if !places.is_empty() && places.iter().all(|p| p.kind == PlaceKind::Country) {
                 countries.extend(places.iter().map(|p| p.country_code.clone()));
@@ -322,7 +385,7 @@ impl<'a> Resolver<'a> {
         }
         // Keys under which each country is named outright ("Russia", "Russian").
         let mut country_keys: HashMap<String, HashSet<&str>> = HashMap::new();
-        for (m, f) in mentions.iter().zip(&feats) {
+        for (m, f) in mentions.iter().zip(feats.iter()) {
             for (place, _, _) in f {
                 let p = self.gazetteer.place(*place);
                 if p.kind == PlaceKind::Country && countries.contains(p.country_code.as_str()) {
@@ -356,14 +419,20 @@ impl<'a> Resolver<'a> {
                 }
             }
         }
+    }
 
-        // First pass: provisional winners.
-        let first = self.pick(mentions, &feats);
-
-        // Second pass: countries implied by provisional winners, and spatial coherence.
+    /// The second pass: countries implied by other mentions' provisional places
+    /// (`country` 0.25), spatial coherence with those places, and support from the
+    /// other names' readings (`neighbours`).
+    fn add_spatial_context(
+        &self,
+        mentions: &[Mention],
+        first: &[Option<(u32, f64)>],
+        feats: &mut [Candidates],
+    ) {
         // Countries that hold another mention's provisional place.
         let mut implied: HashMap<String, HashSet<&str>> = HashMap::new();
-        for (m, w) in mentions.iter().zip(&first) {
+        for (m, w) in mentions.iter().zip(first) {
             if let Some((place, share)) = *w {
                 let p = self.gazetteer.place(place);
                 if share > 0.6 && p.kind > PlaceKind::Country {
@@ -385,16 +454,13 @@ impl<'a> Resolver<'a> {
                 })
                 .collect(),
         );
-        let support = CandidateSupport::new(self.gazetteer, mentions, &feats);
+        let support = CandidateSupport::new(self.gazetteer, mentions, feats);
         for (i, f) in feats.iter_mut().enumerate() {
             let key = mentions[i].key.as_str();
             // Where a country or region owns the name, a city holding it only as an
             // alternate ("Mexico" for Mexico City) gets no spatial help: nearness to
             // other Mexican places speaks as much for the country.
-            let region_owns_name = f.iter().any(|(place, kind, _)| {
-                *kind == NameKind::Preferred
-                    && self.gazetteer.place(*place).kind <= PlaceKind::Admin1
-            });
+            let region_owns_name = self.region_owns_name(f);
             for (place, kind, ft) in f.iter_mut() {
                 let p = self.gazetteer.place(*place);
                 let spatial = p.kind >= PlaceKind::Admin2
@@ -413,15 +479,6 @@ impl<'a> Resolver<'a> {
                 }
             }
         }
-        self.add_relations(text, spotted, &first, &mut feats);
-        let resolved = self.pick(mentions, &feats);
-
-        feats
-            .into_iter()
-            .zip(resolved)
-            .enumerate()
-            .map(|(i, (f, winner))| self.finish(&mentions[i], f, winner))
-            .collect()
     }
 
     /// Features that need no other mention.
@@ -470,12 +527,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// "X, Y": raise X's candidates inside one of Y's regions or countries, and those.
-    fn add_pairs(
-        &self,
-        text: &str,
-        mentions: &[Mention],
-        feats: &mut [Vec<(u32, NameKind, Features)>],
-    ) {
+    fn add_pairs(&self, text: &str, mentions: &[Mention], feats: &mut [Candidates]) {
         for i in 0..mentions.len().saturating_sub(1) {
             let gap = &text[mentions[i].end..mentions[i + 1].start];
             if gap.trim() != "," {
@@ -541,7 +593,7 @@ impl<'a> Resolver<'a> {
         text: &str,
         spotted: &Spotted,
         first: &[Option<(u32, f64)>],
-        feats: &mut [Vec<(u32, NameKind, Features)>],
+        feats: &mut [Candidates],
     ) {
         let mentions = &spotted.mentions;
         for i in 0..mentions.len() {
@@ -580,11 +632,7 @@ impl<'a> Resolver<'a> {
 
     /// Winner per mention, one sense per document: scores are summed over every
     /// mention with the same key. Returns (place, share of the winner) per mention.
-    fn pick(
-        &self,
-        mentions: &[Mention],
-        feats: &[Vec<(u32, NameKind, Features)>],
-    ) -> Vec<Option<(u32, f64)>> {
+    fn pick(&self, mentions: &[Mention], feats: &[Candidates]) -> Vec<Option<(u32, f64)>> {
         // A mention in an "X, Region" pair is read on its own ("Paris, Texas, and
         // Paris, Tenn."); the others of a name share one sense.
         let paired: Vec<bool> = feats
@@ -621,11 +669,13 @@ impl<'a> Resolver<'a> {
             .collect()
     }
 
-    /// Ranks a mention's candidates and turns its winner's share into a confidence.
+    /// Ranks a mention's candidates and turns its winner's evidence into a calibrated
+    /// confidence.
     fn finish(
         &self,
         mention: &Mention,
-        f: Vec<(u32, NameKind, Features)>,
+        repeats: usize,
+        f: Candidates,
         winner: Option<(u32, f64)>,
     ) -> Resolution {
         let mut ranked: Vec<ScoredCandidate> = f
@@ -638,27 +688,58 @@ impl<'a> Resolver<'a> {
             })
             .collect();
         ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.place.cmp(&b.place)));
-        let (place, confidence) = match winner {
-            Some((place, share)) => {
-                let best = ranked
-                    .iter()
-                    .find(|c| c.place == place)
-                    .map(|c| c.score)
-                    .unwrap_or(0.0);
-                // Evidence that it is a place at all grows with the winning score.
-                let evidence = ((best - self.options.min_score) / 3.0).clamp(0.0, 1.0);
-                let sentence_start = if mention.sentence_initial { 0.9 } else { 1.0 };
-                (
-                    Some(place),
-                    (share * (0.55 + 0.45 * evidence) * sentence_start).clamp(0.0, 1.0),
-                )
-            }
-            None => (None, 0.0),
+        let Some((place, share)) = winner else {
+            return Resolution {
+                place: None,
+                confidence: 0.0,
+                inputs: ConfidenceInputs::default(),
+                ranked,
+            };
         };
+        let inputs = self.confidence_inputs(mention, repeats, &ranked, place, share);
         Resolution {
-            place,
-            confidence,
+            place: Some(place),
+            confidence: self.options.calibration.probability(&inputs),
+            inputs,
             ranked,
+        }
+    }
+
+    /// The inputs of the calibration model for the winner `place` of a mention.
+    fn confidence_inputs(
+        &self,
+        mention: &Mention,
+        repeats: usize,
+        ranked: &[ScoredCandidate],
+        place: u32,
+        share: f64,
+    ) -> ConfidenceInputs {
+        let win = ranked.iter().find(|c| c.place == place);
+        let best = win.map_or(0.0, |c| c.score);
+        let rival = ranked
+            .iter()
+            .filter(|c| c.place != place)
+            .map(|c| c.score)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let flag = |b: bool| if b { 1.0 } else { 0.0 };
+        let kind = self.gazetteer.kind(place);
+        let f = win.map(|c| c.features).unwrap_or_default();
+        let name_kind = win.map(|c| c.name_kind);
+        ConfidenceInputs {
+            share,
+            margin: (best - self.options.min_score).clamp(0.0, MAX_MARGIN),
+            lead: (best - rival).clamp(0.0, MAX_MARGIN),
+            readings: (1.0 + ranked.len() as f64).ln(),
+            repeats: (repeats.max(1) as f64).ln(),
+            sentence_initial: flag(mention.sentence_initial),
+            common_words: flag(mention.common_words),
+            demonym: flag(name_kind == Some(NameKind::Demonym)),
+            abbreviation: flag(name_kind == Some(NameKind::Abbreviation)),
+            country: flag(kind <= PlaceKind::Country),
+            admin1: flag(kind == PlaceKind::Admin1),
+            feature: flag(matches!(kind, PlaceKind::Area | PlaceKind::Physical)),
+            context: flag(f.pair > 0.0 || f.country >= 1.0 || f.admin1 > 0.0),
+            dateline: flag(f.dateline > 0.0),
         }
     }
 }
@@ -685,11 +766,7 @@ const SUPPORT_KM: f64 = 100.0;
 const SUPPORT_DECAY_KM: f64 = 40.0;
 
 impl CandidateSupport {
-    fn new(
-        gazetteer: &Gazetteer,
-        mentions: &[Mention],
-        feats: &[Vec<(u32, NameKind, Features)>],
-    ) -> Self {
+    fn new(gazetteer: &Gazetteer, mentions: &[Mention], feats: &[Candidates]) -> Self {
         let mut key_ids: HashMap<String, usize> = HashMap::new();
         let mut seen: HashSet<(usize, u32)> = HashSet::new();
         let mut points = Vec::new();

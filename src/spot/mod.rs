@@ -626,8 +626,11 @@ fn is_dateline(text: &str, tokens: &[Token], start: usize, end: usize) -> bool {
     if !line_start || !(start..end).all(|t| is_all_caps(tokens[t].surface(text))) {
         return false;
     }
-    let after = text[tokens[end - 1].end..].trim_start_matches(['.', ' ']);
-    after.starts_with(['-', '—', '–', ',', '('])
+    // Any space may stand before the dash: wire copy often has a no-break space
+    // ("WASHINGTON\u{a0}- ").
+    let after = text[tokens[end - 1].end..]
+        .trim_start_matches(|c: char| c == '.' || (c.is_whitespace() && c != '\n'));
+    after.starts_with(['-', '—', '–', '‒', '―', ',', '('])
 }
 
 /// Marks common-word mentions that stand in a list beside a name that is no common
@@ -704,6 +707,14 @@ mod tests {
         let s = spot("WASHINGTON - The Washington Times reported on Aleppo University.");
         assert_eq!(surfaces(&s), ["WASHINGTON"]);
         assert!(s.mentions[0].dateline);
+        // Wire copy puts a no-break space or an em dash after the city.
+        for text in [
+            "WASHINGTON\u{a0}- Officials said.",
+            "WASHINGTON \u{2014} Officials said.",
+        ] {
+            assert!(spot(text).mentions[0].dateline, "{text:?}");
+        }
+        assert!(!spot("WASHINGTON\n- Officials said.").mentions[0].dateline);
     }
 
     #[test]
