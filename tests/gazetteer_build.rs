@@ -696,7 +696,18 @@ fn bundled_tsv_goes_through_the_builder_and_the_index() {
     b.add_bundled().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("default.gaz");
-    index_file::write(&path, &b.finish()).unwrap();
+    let mut built = b.finish();
+    // As the build script does (its build time is SOURCE_DATE_EPOCH's, 1970 unset).
+    built.meta.built_at = mentionmap::gazetteer::builder::utc_at(
+        option_env!("SOURCE_DATE_EPOCH").map_or(0, |s| s.parse().unwrap()),
+    );
+    index_file::write(&path, &built).unwrap();
+    // The compiled-in index is byte for byte what the builder writes at run time.
+    let compiled_in = std::fs::read(concat!(env!("OUT_DIR"), "/bundled.gaz")).unwrap();
+    assert!(
+        std::fs::read(&path).unwrap() == compiled_in,
+        "the compiled-in index differs from the builder's"
+    );
     let t = std::time::Instant::now();
     let g = Gazetteer::open(&path).unwrap();
     eprintln!(

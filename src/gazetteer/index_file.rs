@@ -247,9 +247,9 @@ fn encode_body(built: &Built) -> Result<Vec<u8>, Error> {
     Ok(body)
 }
 
-/// A validated, mapped index file.
+/// A validated index file: mapped from disk or compiled into the binary.
 struct Mapped {
-    map: Arc<Mmap>,
+    map: Bytes,
     sections: HashMap<u32, Range<usize>>,
     source: String,
 }
@@ -260,12 +260,12 @@ impl Mapped {
     }
 
     fn section(&self, tag: u32) -> &[u8] {
-        &self.map[self.sections[&tag].clone()]
+        &self.map.as_ref()[self.sections[&tag].clone()]
     }
 
     /// A section as shared bytes of the map (no copy).
     fn bytes(&self, tag: u32) -> Bytes {
-        Bytes::Mapped(self.map.clone(), self.sections[&tag].clone())
+        self.map.slice(self.sections[&tag].clone())
     }
 }
 
@@ -291,6 +291,20 @@ fn map_file(path: &Path, times: &mut OpenTimes) -> Result<Mapped, Error> {
         path: source.clone(),
         source: e,
     })?;
+    let len = map.len();
+    check(Bytes::Mapped(Arc::new(map), 0..len), source, start, times, true)
+}
+
+/// Checks the header, the header checksum, the body checksum when `body_checksum`,
+/// and the section table of a whole index.
+fn check(
+    bytes: Bytes,
+    source: String,
+    start: Instant,
+    times: &mut OpenTimes,
+    body_checksum: bool,
+) -> Result<Mapped, Error> {
+    let map = bytes.as_ref();
     let bad = |m: String| corrupt(&source, m);
     if map.len() < HEADER_LEN || !map.starts_with(MAGIC) {
         return Err(bad(
@@ -331,7 +345,7 @@ fn map_file(path: &Path, times: &mut OpenTimes) -> Result<Mapped, Error> {
     }
     times.map = start.elapsed();
     let start = Instant::now();
-    if parallel_crc32(&map[HEADER_LEN..]) != u32_at(&map, 24) {
+    if body_checksum && parallel_crc32(&map[HEADER_LEN..]) != u32_at(&map, 24) {
         return Err(bad("index checksum mismatch: the file is corrupt".into()));
     }
     times.checksum = start.elapsed();
@@ -360,7 +374,7 @@ fn map_file(path: &Path, times: &mut OpenTimes) -> Result<Mapped, Error> {
         }
     }
     Ok(Mapped {
-        map: Arc::new(map),
+        map: bytes,
         sections,
         source,
     })
@@ -421,6 +435,36 @@ pub fn open(path: &Path) -> Result<Gazetteer, Error> {
 pub fn open_with(path: &Path, loading: RecordLoading) -> Result<(Gazetteer, OpenTimes), Error> {
     let mut times = OpenTimes::default();
     let m = map_file(path, &mut times)?;
+    open_mapped(m, loading, times)
+}
+
+/// Opens an index held in the binary (the compiled-in bundled gazetteer). Its
+/// sections are validated as a file's are, but the body checksum is not computed (it
+/// guards files against damage on disk; these bytes are part of the program), and
+/// its records are decoded when asked for: decoding them all would cost a
+/// whole-process run more time and memory than the per-lookup decoding costs a batch
+/// of hundreds of documents (`MENTIONMAP_RECORDS=eager` overrides it).
+pub fn open_static(bytes: &'static [u8], source: &str) -> Result<Gazetteer, Error> {
+    let mut times = OpenTimes::default();
+    let m = check(
+        Bytes::Static(bytes),
+        source.to_string(),
+        Instant::now(),
+        &mut times,
+        false,
+    )?;
+    let loading = match std::env::var("MENTIONMAP_RECORDS").as_deref() {
+        Ok("eager") => RecordLoading::Eager,
+        _ => RecordLoading::Lazy,
+    };
+    open_mapped(m, loading, times).map(|(g, _)| g)
+}
+
+fn open_mapped(
+    m: Mapped,
+    loading: RecordLoading,
+    mut times: OpenTimes,
+) -> Result<(Gazetteer, OpenTimes), Error> {
     let meta = read_meta(&m)?;
     let start = Instant::now();
     let records = read_records(&m)?;
@@ -492,7 +536,7 @@ pub fn info(path: &Path) -> Result<IndexInfo, Error> {
     read_regions(&m, &records)?;
     Ok(IndexInfo {
         format_version: FORMAT_VERSION,
-        bytes: m.map.len() as u64,
+        bytes: m.map.as_ref().len() as u64,
         meta,
         names: names.len(),
         postings: names.posting_count(),
