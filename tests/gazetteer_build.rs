@@ -545,11 +545,15 @@ fn eager_and_lazy_records_answer_as_the_in_memory_gazetteer() {
     for loading in [
         RecordLoading::Eager,
         RecordLoading::Lazy,
+        RecordLoading::Kept,
         RecordLoading::Auto,
     ] {
         let (g, _) = index_file::open_with(&path, loading).unwrap();
         assert_eq!(answers(&g), want, "{loading:?}");
+        // Asked twice: a kept record answers as the first decoding did.
+        assert_eq!(answers(&g), want, "{loading:?}");
         assert_eq!(g.kind(0), mem.kind(0));
+        assert_eq!(g.population(0), mem.population(0));
     }
 }
 

@@ -24,7 +24,9 @@ impl Bytes {
     pub(crate) fn slice(&self, range: Range<usize>) -> Bytes {
         match self {
             Bytes::Owned(v) => Bytes::Owned(v[range].to_vec()),
-            Bytes::Mapped(m, r) => Bytes::Mapped(m.clone(), r.start + range.start..r.start + range.end),
+            Bytes::Mapped(m, r) => {
+                Bytes::Mapped(m.clone(), r.start + range.start..r.start + range.end)
+            }
             Bytes::Static(s) => Bytes::Static(&s[range]),
         }
     }

@@ -90,6 +90,8 @@ pub enum RecordLoading {
     Eager,
     /// Keep the records in the map and decode one when asked for.
     Lazy,
+    /// Decode each record when first asked for and keep it (the compiled-in index).
+    Kept,
 }
 
 /// How long each part of [`open_with`] took.
@@ -292,7 +294,13 @@ fn map_file(path: &Path, times: &mut OpenTimes) -> Result<Mapped, Error> {
         source: e,
     })?;
     let len = map.len();
-    check(Bytes::Mapped(Arc::new(map), 0..len), source, start, times, true)
+    check(
+        Bytes::Mapped(Arc::new(map), 0..len),
+        source,
+        start,
+        times,
+        true,
+    )
 }
 
 /// Checks the header, the header checksum, the body checksum when `body_checksum`,
@@ -318,12 +326,12 @@ fn check(
             },
         ));
     }
-    if crc32fast::hash(&map[..28]) != u32_at(&map, 28) {
+    if crc32fast::hash(&map[..28]) != u32_at(map, 28) {
         return Err(bad(
             "index header checksum mismatch: the file is corrupt".into()
         ));
     }
-    let version = u32_at(&map, 8);
+    let version = u32_at(map, 8);
     if version < FORMAT_VERSION {
         return Err(bad(format!(
             "index format version {version} was built by an older mentionmap: rebuild it with `mentionmap gazetteer build` (this mentionmap reads version {FORMAT_VERSION})"
@@ -334,7 +342,7 @@ fn check(
             "index format version {version} was built by a newer mentionmap; this one reads version {FORMAT_VERSION}"
         )));
     }
-    let body_len = u64_at(&map, 16);
+    let body_len = u64_at(map, 16);
     let actual = (map.len() - HEADER_LEN) as u64;
     if body_len != actual {
         return Err(bad(format!(
@@ -345,18 +353,18 @@ fn check(
     }
     times.map = start.elapsed();
     let start = Instant::now();
-    if body_checksum && parallel_crc32(&map[HEADER_LEN..]) != u32_at(&map, 24) {
+    if body_checksum && parallel_crc32(&map[HEADER_LEN..]) != u32_at(map, 24) {
         return Err(bad("index checksum mismatch: the file is corrupt".into()));
     }
     times.checksum = start.elapsed();
-    let count = u32_at(&map, 12) as usize;
+    let count = u32_at(map, 12) as usize;
     if count > 64 || HEADER_LEN + count * 24 > map.len() {
         return Err(bad(format!("bad section count {count}")));
     }
     let mut sections = HashMap::new();
     for i in 0..count {
         let t = HEADER_LEN + i * 24;
-        let (tag, off, len) = (u32_at(&map, t), u64_at(&map, t + 8), u64_at(&map, t + 16));
+        let (tag, off, len) = (u32_at(map, t), u64_at(map, t + 8), u64_at(map, t + 16));
         let end = off
             .checked_add(len)
             .filter(|&e| e <= map.len() as u64 && off >= HEADER_LEN as u64);
@@ -441,9 +449,9 @@ pub fn open_with(path: &Path, loading: RecordLoading) -> Result<(Gazetteer, Open
 /// Opens an index held in the binary (the compiled-in bundled gazetteer). Its
 /// sections are validated as a file's are, but the body checksum is not computed (it
 /// guards files against damage on disk; these bytes are part of the program), and
-/// its records are decoded when asked for: decoding them all would cost a
-/// whole-process run more time and memory than the per-lookup decoding costs a batch
-/// of hundreds of documents (`MENTIONMAP_RECORDS=eager` overrides it).
+/// its records are decoded when first asked for and kept ([`RecordLoading::Kept`]):
+/// decoding them all at open would cost a one-document run more than mapping the
+/// document (`MENTIONMAP_RECORDS=eager` or `=lazy` overrides it, for measurements).
 pub fn open_static(bytes: &'static [u8], source: &str) -> Result<Gazetteer, Error> {
     let mut times = OpenTimes::default();
     let m = check(
@@ -455,7 +463,8 @@ pub fn open_static(bytes: &'static [u8], source: &str) -> Result<Gazetteer, Erro
     )?;
     let loading = match std::env::var("MENTIONMAP_RECORDS").as_deref() {
         Ok("eager") => RecordLoading::Eager,
-        _ => RecordLoading::Lazy,
+        Ok("lazy") => RecordLoading::Lazy,
+        _ => RecordLoading::Kept,
     };
     open_mapped(m, loading, times).map(|(g, _)| g)
 }
@@ -471,7 +480,7 @@ fn open_mapped(
     let n = records.len();
     let eager = match loading {
         RecordLoading::Eager => true,
-        RecordLoading::Lazy => false,
+        RecordLoading::Lazy | RecordLoading::Kept => false,
         RecordLoading::Auto => match std::env::var("MENTIONMAP_RECORDS").as_deref() {
             Ok("eager") => true,
             Ok("lazy") => false,
@@ -491,6 +500,8 @@ fn open_mapped(
     let start = Instant::now();
     let places = if eager {
         PlaceStore::Owned((0..n).into_par_iter().map(|i| records.place(i)).collect())
+    } else if loading == RecordLoading::Kept {
+        PlaceStore::Kept(super::kept_records::KeptRecords::new(records))
     } else {
         PlaceStore::Mapped(records)
     };

@@ -20,6 +20,7 @@ mod bytes;
 pub mod download;
 pub mod geonames_dump;
 pub mod index_file;
+mod kept_records;
 mod load;
 pub mod names;
 pub mod packed_rtree;
@@ -190,6 +191,9 @@ pub(crate) enum PlaceStore {
     Owned(Vec<Place>),
     /// Records in a mapped index file, decoded when asked for.
     Mapped(records::MappedRecords),
+    /// Records in a mapped index, each decoded when first asked for and kept (the
+    /// compiled-in bundled gazetteer).
+    Kept(kept_records::KeptRecords),
 }
 
 /// A loaded gazetteer: places, their names and their points.
@@ -335,6 +339,7 @@ impl Gazetteer {
         match &self.places {
             PlaceStore::Owned(v) => v.len(),
             PlaceStore::Mapped(m) => m.len(),
+            PlaceStore::Kept(k) => k.len(),
         }
     }
 
@@ -356,6 +361,7 @@ impl Gazetteer {
         match &self.places {
             PlaceStore::Owned(v) => Cow::Borrowed(&v[index as usize]),
             PlaceStore::Mapped(m) => Cow::Owned(m.place(index as usize)),
+            PlaceStore::Kept(k) => Cow::Borrowed(k.place(index as usize)),
         }
     }
 
@@ -364,6 +370,7 @@ impl Gazetteer {
         match &self.places {
             PlaceStore::Owned(v) => v[index as usize].kind,
             PlaceStore::Mapped(m) => m.kind(index as usize),
+            PlaceStore::Kept(k) => k.kind(index as usize),
         }
     }
 
@@ -373,6 +380,7 @@ impl Gazetteer {
         match &self.places {
             PlaceStore::Owned(v) => v[index as usize].population,
             PlaceStore::Mapped(m) => m.population(index as usize),
+            PlaceStore::Kept(k) => k.population(index as usize),
         }
     }
 
