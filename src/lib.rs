@@ -17,6 +17,10 @@
 //! * [`gazetteer`] holds places (GeoNames ids, kinds, countries, populations, points),
 //!   a folded-name index in an [`fst`] automaton, and an R-tree of points
 //!   ([`gazetteer::SpatialIndex`]) for "places within R km" and "nearest place".
+//!   The bundled gazetteer's index is built at compile time: `build.rs` compiles the
+//!   gazetteer modules and runs their builder and index writer on
+//!   `gazetteer/default.tsv.gz`, and [`Gazetteer::bundled`] maps the result in place
+//!   from the binary, so no run builds or caches an index.
 //! * [`spot`] walks the token stream once, taking the longest gazetteer name at each
 //!   token, and sets aside people ("John Kerry"), street, school and company names ("Aleppo University")
 //!   and function words. Unknown names followed by a place noun ("the Handarat area")

@@ -251,8 +251,9 @@ impl PyMapper {
                 ));
             }
         }
-        // Loading takes from a fraction of a second (a cached index) to seconds (the
-        // first build); other Python threads run meanwhile.
+        // The bundled gazetteer is an index compiled into the extension, mapped in
+        // place (milliseconds, no first-run build); a file may take longer to open, so
+        // other Python threads run meanwhile.
         let gaz = py
             .allow_threads(|| match &gazetteer {
                 Some(path) => Gazetteer::open(path),

@@ -263,10 +263,7 @@ impl GazetteerBuilder {
 
     /// Reads the bundled default gazetteer (compiled into the library).
     pub fn add_bundled(&mut self) -> Result<(), Error> {
-        self.add_tsv(Lines::from_bytes(
-            super::BUNDLED,
-            "bundled default gazetteer",
-        ))
+        self.add_tsv(Lines::from_bytes(super::BUNDLED, super::BUNDLED_NAME))
     }
 
     /// Reads a mentionmap TSV gazetteer (the bundled default's format).
@@ -612,11 +609,23 @@ fn fold_names(records: &mut [NamedPlace], base: u32) -> Vec<(String, Posting)> {
     out
 }
 
-/// The current UTC time as `YYYY-MM-DDTHH:MM:SSZ`.
+/// The current UTC time as `YYYY-MM-DDTHH:MM:SSZ`, or the time `SOURCE_DATE_EPOCH`
+/// gives (seconds since 1970, the reproducible-builds convention), so that a build can
+/// be repeated byte for byte.
 pub fn utc_now() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+        });
+    utc_at(secs)
+}
+
+/// A time in seconds since 1970 as `YYYY-MM-DDTHH:MM:SSZ` (UTC).
+pub fn utc_at(secs: u64) -> String {
     let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
     // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
     let z = days + 719_468;

@@ -1,5 +1,6 @@
-//! Byte buffers shared by the index structures: built in this process, or a range of
-//! a memory-mapped index file (so that opening a file copies nothing).
+//! Byte buffers shared by the index structures: built in this process, a range of a
+//! memory-mapped index file, or of the index compiled into the binary (so that opening
+//! an index copies nothing).
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -13,6 +14,22 @@ pub(crate) enum Bytes {
     Owned(Vec<u8>),
     /// A byte range of a memory-mapped index file.
     Mapped(Arc<Mmap>, Range<usize>),
+    /// Bytes in the binary: the compiled-in bundled index.
+    Static(&'static [u8]),
+}
+
+impl Bytes {
+    /// A sub-range of these bytes, sharing them (no copy). `range` lies within
+    /// `self` (checked by the caller).
+    pub(crate) fn slice(&self, range: Range<usize>) -> Bytes {
+        match self {
+            Bytes::Owned(v) => Bytes::Owned(v[range].to_vec()),
+            Bytes::Mapped(m, r) => {
+                Bytes::Mapped(m.clone(), r.start + range.start..r.start + range.end)
+            }
+            Bytes::Static(s) => Bytes::Static(&s[range]),
+        }
+    }
 }
 
 impl AsRef<[u8]> for Bytes {
@@ -20,6 +37,7 @@ impl AsRef<[u8]> for Bytes {
         match self {
             Bytes::Owned(v) => v,
             Bytes::Mapped(m, r) => &m[r.clone()],
+            Bytes::Static(s) => s,
         }
     }
 }
@@ -29,6 +47,7 @@ impl std::fmt::Debug for Bytes {
         match self {
             Bytes::Owned(v) => write!(f, "Owned({} bytes)", v.len()),
             Bytes::Mapped(_, r) => write!(f, "Mapped({} bytes)", r.len()),
+            Bytes::Static(s) => write!(f, "Static({} bytes)", s.len()),
         }
     }
 }

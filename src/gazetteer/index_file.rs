@@ -91,6 +91,8 @@ pub enum RecordLoading {
     Eager,
     /// Keep the records in the map and decode one when asked for.
     Lazy,
+    /// Decode each record when first asked for and keep it (the compiled-in index).
+    Kept,
 }
 
 /// How long each part of [`open_with`] took.
@@ -245,9 +247,9 @@ fn encode_body(built: &Built) -> Result<Vec<u8>, Error> {
     Ok(body)
 }
 
-/// A validated, mapped index file.
+/// A validated index file: mapped from disk or compiled into the binary.
 struct Mapped {
-    map: Arc<Mmap>,
+    map: Bytes,
     sections: HashMap<u32, Range<usize>>,
     source: String,
 }
@@ -258,12 +260,12 @@ impl Mapped {
     }
 
     fn section(&self, tag: u32) -> &[u8] {
-        &self.map[self.sections[&tag].clone()]
+        &self.map.as_ref()[self.sections[&tag].clone()]
     }
 
     /// A section as shared bytes of the map (no copy).
     fn bytes(&self, tag: u32) -> Bytes {
-        Bytes::Mapped(self.map.clone(), self.sections[&tag].clone())
+        self.map.slice(self.sections[&tag].clone())
     }
 }
 
@@ -289,6 +291,26 @@ fn map_file(path: &Path, times: &mut OpenTimes) -> Result<Mapped, Error> {
         path: source.clone(),
         source: e,
     })?;
+    let len = map.len();
+    check(
+        Bytes::Mapped(Arc::new(map), 0..len),
+        source,
+        start,
+        times,
+        true,
+    )
+}
+
+/// Checks the header, the header checksum, the body checksum when `body_checksum`,
+/// and the section table of a whole index.
+fn check(
+    bytes: Bytes,
+    source: String,
+    start: Instant,
+    times: &mut OpenTimes,
+    body_checksum: bool,
+) -> Result<Mapped, Error> {
+    let map = bytes.as_ref();
     let bad = |m: String| corrupt(&source, m);
     if map.len() < HEADER_LEN || !map.starts_with(MAGIC) {
         return Err(bad(
@@ -302,12 +324,12 @@ fn map_file(path: &Path, times: &mut OpenTimes) -> Result<Mapped, Error> {
             },
         ));
     }
-    if crc32fast::hash(&map[..28]) != u32_at(&map, 28) {
+    if crc32fast::hash(&map[..28]) != u32_at(map, 28) {
         return Err(bad(
             "index header checksum mismatch: the file is corrupt".into()
         ));
     }
-    let version = u32_at(&map, 8);
+    let version = u32_at(map, 8);
     if version < FORMAT_VERSION {
         return Err(bad(format!(
             "index format version {version} was built by an older mentionmap: rebuild it with `mentionmap gazetteer build` (this mentionmap reads version {FORMAT_VERSION})"
@@ -318,7 +340,7 @@ fn map_file(path: &Path, times: &mut OpenTimes) -> Result<Mapped, Error> {
             "index format version {version} was built by a newer mentionmap; this one reads version {FORMAT_VERSION}"
         )));
     }
-    let body_len = u64_at(&map, 16);
+    let body_len = u64_at(map, 16);
     let actual = (map.len() - HEADER_LEN) as u64;
     if body_len != actual {
         return Err(bad(format!(
@@ -329,18 +351,18 @@ fn map_file(path: &Path, times: &mut OpenTimes) -> Result<Mapped, Error> {
     }
     times.map = start.elapsed();
     let start = Instant::now();
-    if parallel_crc32(&map[HEADER_LEN..]) != u32_at(&map, 24) {
+    if body_checksum && parallel_crc32(&map[HEADER_LEN..]) != u32_at(map, 24) {
         return Err(bad("index checksum mismatch: the file is corrupt".into()));
     }
     times.checksum = start.elapsed();
-    let count = u32_at(&map, 12) as usize;
+    let count = u32_at(map, 12) as usize;
     if count > 64 || HEADER_LEN + count * 24 > map.len() {
         return Err(bad(format!("bad section count {count}")));
     }
     let mut sections = HashMap::new();
     for i in 0..count {
         let t = HEADER_LEN + i * 24;
-        let (tag, off, len) = (u32_at(&map, t), u64_at(&map, t + 8), u64_at(&map, t + 16));
+        let (tag, off, len) = (u32_at(map, t), u64_at(map, t + 8), u64_at(map, t + 16));
         let end = off
             .checked_add(len)
             .filter(|&e| e <= map.len() as u64 && off >= HEADER_LEN as u64);
@@ -358,7 +380,7 @@ fn map_file(path: &Path, times: &mut OpenTimes) -> Result<Mapped, Error> {
         }
     }
     Ok(Mapped {
-        map: Arc::new(map),
+        map: bytes,
         sections,
         source,
     })
@@ -435,13 +457,44 @@ pub fn open(path: &Path) -> Result<Gazetteer, Error> {
 pub fn open_with(path: &Path, loading: RecordLoading) -> Result<(Gazetteer, OpenTimes), Error> {
     let mut times = OpenTimes::default();
     let m = map_file(path, &mut times)?;
+    open_mapped(m, loading, times)
+}
+
+/// Opens an index held in the binary (the compiled-in bundled gazetteer). Its
+/// sections are validated as a file's are, but the body checksum is not computed (it
+/// guards files against damage on disk; these bytes are part of the program), and
+/// its records are decoded when first asked for and kept ([`RecordLoading::Kept`]):
+/// decoding them all at open would cost a one-document run more than mapping the
+/// document (`MENTIONMAP_RECORDS=eager` or `=lazy` overrides it, for measurements).
+pub fn open_static(bytes: &'static [u8], source: &str) -> Result<Gazetteer, Error> {
+    let mut times = OpenTimes::default();
+    let m = check(
+        Bytes::Static(bytes),
+        source.to_string(),
+        Instant::now(),
+        &mut times,
+        false,
+    )?;
+    let loading = match std::env::var("MENTIONMAP_RECORDS").as_deref() {
+        Ok("eager") => RecordLoading::Eager,
+        Ok("lazy") => RecordLoading::Lazy,
+        _ => RecordLoading::Kept,
+    };
+    open_mapped(m, loading, times).map(|(g, _)| g)
+}
+
+fn open_mapped(
+    m: Mapped,
+    loading: RecordLoading,
+    mut times: OpenTimes,
+) -> Result<(Gazetteer, OpenTimes), Error> {
     let meta = read_meta(&m)?;
     let start = Instant::now();
     let records = read_records(&m)?;
     let n = records.len();
     let eager = match loading {
         RecordLoading::Eager => true,
-        RecordLoading::Lazy => false,
+        RecordLoading::Lazy | RecordLoading::Kept => false,
         RecordLoading::Auto => match std::env::var("MENTIONMAP_RECORDS").as_deref() {
             Ok("eager") => true,
             Ok("lazy") => false,
@@ -463,6 +516,8 @@ pub fn open_with(path: &Path, loading: RecordLoading) -> Result<(Gazetteer, Open
     let start = Instant::now();
     let places = if eager {
         PlaceStore::Owned((0..n).into_par_iter().map(|i| records.place(i)).collect())
+    } else if loading == RecordLoading::Kept {
+        PlaceStore::Kept(super::kept_records::KeptRecords::new(records))
     } else {
         PlaceStore::Mapped(records)
     };
@@ -510,7 +565,7 @@ pub fn info(path: &Path) -> Result<IndexInfo, Error> {
     read_regions(&m, &records)?;
     Ok(IndexInfo {
         format_version: FORMAT_VERSION,
-        bytes: m.map.len() as u64,
+        bytes: m.map.as_ref().len() as u64,
         meta,
         names: names.len(),
         postings: names.posting_count(),

@@ -6,17 +6,27 @@
 //! The default gazetteer, built by `gazetteer/build.sh` from registry packages (GeoNames
 //! cities500, countries, first-level regions, US counties, continents), is compiled into
 //! the library ([`Gazetteer::bundled`]).
+//!
+//! The bundled gazetteer is compiled in as a ready index: the build script (`build.rs`)
+//! compiles this module, reads `gazetteer/default.tsv.gz` through [`builder`] and
+//! writes the index with [`index_file::write`], which the library includes and maps
+//! from the binary's memory. Items the build script does not need (downloads, user
+//! places, the compiled-in index itself) are compiled under `cfg(mentionmap_library)`,
+//! which the script sets for the library.
 
 pub mod builder;
 mod bytes;
+#[cfg(mentionmap_library)]
 pub mod download;
 pub mod geonames_dump;
 pub mod index_file;
+mod kept_records;
 mod load;
 pub mod names;
 pub mod packed_rtree;
 pub mod records;
 pub mod spatial;
+#[cfg(mentionmap_library)]
 pub mod user_places;
 
 use std::borrow::Cow;
@@ -181,6 +191,9 @@ pub(crate) enum PlaceStore {
     Owned(Vec<Place>),
     /// Records in a mapped index file, decoded when asked for.
     Mapped(records::MappedRecords),
+    /// Records in a mapped index, each decoded when first asked for and kept (the
+    /// compiled-in bundled gazetteer).
+    Kept(kept_records::KeptRecords),
 }
 
 /// A loaded gazetteer: places, their names and their points.
@@ -199,15 +212,25 @@ pub struct Gazetteer {
     user_places: Vec<(u32, u32)>,
 }
 
-/// The bundled default gazetteer file (gzip TSV), compiled in.
+/// The bundled default gazetteer file (gzip TSV), compiled in: what the build script
+/// builds the compiled-in index from, and what [`builder::GazetteerBuilder::add_bundled`]
+/// reads.
 static BUNDLED: &[u8] = include_bytes!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/gazetteer/default.tsv.gz"
 ));
 
+/// The name of the bundled gazetteer in metadata and errors.
+pub(crate) const BUNDLED_NAME: &str = "bundled default gazetteer";
+
+/// The bundled gazetteer's index, built from [`BUNDLED`] by the build script (see the
+/// module documentation) and mapped in place by [`Gazetteer::bundled`].
+#[cfg(mentionmap_library)]
+static BUNDLED_INDEX: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/bundled.gaz"));
+
 /// The user's mentionmap cache directory: `$MENTIONMAP_CACHE_DIR`, else
 /// `$XDG_CACHE_HOME/mentionmap`, else `~/.cache/mentionmap`; `None` when none of these
-/// is set. Holds the bundled gazetteer's index and what `gazetteer download` builds.
+/// is set. Holds what `gazetteer download` builds.
 pub fn cache_dir() -> Option<std::path::PathBuf> {
     use std::env::var_os;
     let nonempty = |v: std::ffi::OsString| (!v.is_empty()).then_some(v);
@@ -240,68 +263,14 @@ pub fn downloaded_index() -> Option<std::path::PathBuf> {
     downloaded_index_path().filter(|p| p.is_file())
 }
 
-/// Where the bundled gazetteer's index is cached, or `None` when caching is off or
-/// no cache directory can be found.
-fn bundled_cache_path() -> Option<std::path::PathBuf> {
-    if std::env::var_os("MENTIONMAP_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0") {
-        return None;
-    }
-    let sum = crc32fast::hash(BUNDLED);
-    Some(cache_dir()?.join(format!(
-        "bundled-{sum:08x}-v{}.gaz",
-        index_file::FORMAT_VERSION
-    )))
-}
-
-/// Writes the cache atomically (a private temporary file renamed into place), so
-/// that concurrent first runs never read a half-written index. Failures only cost
-/// the next run the build time, so they are ignored.
-fn write_cache(path: &Path, built: &builder::Built) {
-    let Some(dir) = path.parent() else { return };
-    if std::fs::create_dir_all(dir).is_err() {
-        return;
-    }
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        std::process::id(),
-        path.file_name()
-            .map(|f| f.to_string_lossy())
-            .unwrap_or_default()
-    ));
-    if index_file::write(&tmp, built).is_ok() && std::fs::rename(&tmp, path).is_ok() {
-        return;
-    }
-    let _ = std::fs::remove_file(&tmp);
-}
-
 impl Gazetteer {
-    /// The default gazetteer compiled into the library.
-    ///
-    /// Building it from the compiled-in TSV takes seconds (parsing, folding every
-    /// name, building the name automaton), so the first call also writes the result
-    /// as a binary index to the user's cache directory, and later calls map that
-    /// index (a fraction of a second). The cache file is named after a checksum of
-    /// the compiled-in data and the index format, so a new build never reads a stale
-    /// one; a missing, unwritable or corrupt cache falls back to building. The
-    /// directory is `$MENTIONMAP_CACHE_DIR`, else `$XDG_CACHE_HOME/mentionmap`, else
-    /// `~/.cache/mentionmap`; `MENTIONMAP_NO_CACHE=1` turns the cache off.
+    /// The default gazetteer compiled into the library, ready to map: its index was
+    /// built at compile time (see the module documentation) and is read in place from
+    /// the binary's memory, so no run, not even the first on a fresh machine, builds
+    /// or caches anything.
+    #[cfg(mentionmap_library)]
     pub fn bundled() -> Result<Gazetteer, Error> {
-        const NAME: &str = "bundled default gazetteer";
-        let Some(cache) = bundled_cache_path() else {
-            return load::from_bytes(BUNDLED, NAME);
-        };
-        if let Ok(mut g) = index_file::open(&cache) {
-            g.source = NAME.to_string();
-            return Ok(g);
-        }
-        let mut builder = builder::GazetteerBuilder::default();
-        load::read_tsv(
-            geonames_dump::Lines::from_bytes(BUNDLED, NAME),
-            &mut builder,
-        )?;
-        let built = builder.finish();
-        write_cache(&cache, &built);
-        Ok(built.into_gazetteer(NAME))
+        index_file::open_static(BUNDLED_INDEX, BUNDLED_NAME)
     }
 
     /// Reads a gazetteer file: a binary index built by `mentionmap gazetteer build`
@@ -380,6 +349,7 @@ impl Gazetteer {
         match &self.places {
             PlaceStore::Owned(v) => v.len(),
             PlaceStore::Mapped(m) => m.len(),
+            PlaceStore::Kept(k) => k.len(),
         }
     }
 
@@ -401,6 +371,7 @@ impl Gazetteer {
         match &self.places {
             PlaceStore::Owned(v) => Cow::Borrowed(&v[index as usize]),
             PlaceStore::Mapped(m) => Cow::Owned(m.place(index as usize)),
+            PlaceStore::Kept(k) => Cow::Borrowed(k.place(index as usize)),
         }
     }
 
@@ -409,6 +380,17 @@ impl Gazetteer {
         match &self.places {
             PlaceStore::Owned(v) => v[index as usize].kind,
             PlaceStore::Mapped(m) => m.kind(index as usize),
+            PlaceStore::Kept(k) => k.kind(index as usize),
+        }
+    }
+
+    /// The population of the place at an index (0 when unknown), without decoding
+    /// its strings.
+    pub fn population(&self, index: u32) -> u64 {
+        match &self.places {
+            PlaceStore::Owned(v) => v[index as usize].population,
+            PlaceStore::Mapped(m) => m.population(index as usize),
+            PlaceStore::Kept(k) => k.population(index as usize),
         }
     }
 

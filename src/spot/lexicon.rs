@@ -2,7 +2,8 @@
 //! `gazetteer/README.md`), and short generic lists of English function words, titles,
 //! place nouns and organisation heads. None of them names a place.
 
-use std::collections::HashSet;
+// FxHash: these sets are asked about every token; SipHash was a visible share of a batch.
+use rustc_hash::FxHashSet as HashSet;
 
 use crate::text::fold_word;
 

@@ -28,7 +28,7 @@ pub mod script;
 pub mod tables;
 pub mod unspaced;
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::ops::Range;
 
 pub use language::{Language, UnknownLanguage};
@@ -197,7 +197,11 @@ impl<'a> Spotter<'a> {
         let mut covered = vec![false; tokens.len()];
         let mut i = 0;
         while i < tokens.len() {
-            if in_person[i] {
+            // Only a token that can open a name (`name_shape_ok`'s test of a first
+            // word) is looked up: most tokens of running text are lower-case words.
+            let opens = can_open_name(text, &tokens[i])
+                || self.is_demonym_reading(tokens[i].surface(text), &tokens[i].folded);
+            if in_person[i] || !opens {
                 i += 1;
                 continue;
             }
@@ -283,11 +287,13 @@ impl<'a> Spotter<'a> {
             if caps && single && first.surface(text).chars().count() <= 5 {
                 let acronym = first.surface(text);
                 candidates.retain(|p| {
-                    let place = self.gazetteer.place(p.place);
                     p.kind == NameKind::Abbreviation
-                        || place.kind <= PlaceKind::Admin1
-                        || (place.population >= 1_000_000
-                            && embedded::is_initialism_of(acronym, &place.name))
+                        || self.gazetteer.kind(p.place) <= PlaceKind::Admin1
+                        || (self.gazetteer.population(p.place) >= 1_000_000
+                            && embedded::is_initialism_of(
+                                acronym,
+                                &self.gazetteer.place(p.place).name,
+                            ))
                 });
             }
             if candidates.is_empty() {
@@ -303,7 +309,7 @@ impl<'a> Spotter<'a> {
             if surnames.contains(&key) {
                 candidates.retain(|p| {
                     matches!(
-                        self.gazetteer.place(p.place).kind,
+                        self.gazetteer.kind(p.place),
                         PlaceKind::Country | PlaceKind::Admin1 | PlaceKind::Continent
                     )
                 });
@@ -313,8 +319,8 @@ impl<'a> Spotter<'a> {
             }
             if single && speakers.contains(&key) {
                 candidates.retain(|p| {
-                    let place = self.gazetteer.place(p.place);
-                    place.kind <= PlaceKind::Admin1 || place.population >= 100_000
+                    self.gazetteer.kind(p.place) <= PlaceKind::Admin1
+                        || self.gazetteer.population(p.place) >= 100_000
                 });
                 if candidates.is_empty() {
                     continue;
@@ -359,7 +365,7 @@ impl<'a> Spotter<'a> {
             let inner = t != range.start && t != last;
             let name_word = is_capitalised(surface)
                 || (inner && self.lexicon.is_connector(&tok.folded))
-                || tok.folded.chars().all(|c| c.is_ascii_digit())
+                || is_number(tok)
                 || (t != range.start && self.foreign_lower_case_ok(surface, &tok.folded, inner))
                 || (range.len() == 1 && self.is_demonym_reading(surface, &tok.folded));
             if !name_word {
@@ -390,8 +396,8 @@ impl<'a> Spotter<'a> {
         starts: &[bool],
     ) -> (Vec<Range<usize>>, HashSet<String>, HashSet<String>) {
         let mut persons = Vec::new();
-        let mut surnames = HashSet::new();
-        let mut speakers = HashSet::new();
+        let mut surnames = HashSet::default();
+        let mut speakers = HashSet::default();
         for run in capitalised_runs(text, tokens, starts) {
             // The person starts after the last title in the run, or at its first given
             // name that has a word after it.
@@ -506,7 +512,7 @@ impl<'a> Spotter<'a> {
             return true;
         }
         let region = names.get(&tokens[t].folded).iter().any(|p| {
-            self.gazetteer.place(p.place).kind <= PlaceKind::Admin2 && p.kind == NameKind::Preferred
+            self.gazetteer.kind(p.place) <= PlaceKind::Admin2 && p.kind == NameKind::Preferred
         });
         region
             && tokens
@@ -611,12 +617,30 @@ fn sentence_starts(text: &str, tokens: &[Token]) -> Vec<bool> {
             continue;
         }
         let prev = &tokens[i - 1];
-        let gap = &text[prev.end..tokens[i].start];
-        let prev_short = prev.surface(text).chars().count() <= 1;
-        starts[i] =
-            gap.contains('\n') || (gap.contains(['!', '?']) || (gap.contains('.') && !prev_short));
+        // One pass over the gap's bytes (all the marks are ASCII); the previous token's
+        // length only matters after a dot ("U.S. forces" is no sentence start).
+        let (mut line, mut bang, mut dot) = (false, false, false);
+        for &b in &text.as_bytes()[prev.end..tokens[i].start] {
+            match b {
+                b'\n' => line = true,
+                b'!' | b'?' => bang = true,
+                b'.' => dot = true,
+                _ => {}
+            }
+        }
+        starts[i] = line || bang || (dot && prev.surface(text).chars().nth(1).is_some());
     }
     starts
+}
+
+/// Can this token open a place name: capitalised, or a number ("10 Downing Street")?
+fn can_open_name(text: &str, token: &Token) -> bool {
+    is_capitalised(token.surface(text)) || is_number(token)
+}
+
+/// A token of ASCII digits only (so also the empty fold).
+fn is_number(token: &Token) -> bool {
+    token.folded.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// A dateline: an all-capitals name at the head of a line, followed by a dash, comma or
