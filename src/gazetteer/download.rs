@@ -258,8 +258,8 @@ struct Got {
     path: PathBuf,
 }
 
-/// Fetches the files of `options`' scope and writes an index to `output` (atomically:
-/// a temporary file in the same directory renamed into place). `notify` receives one
+/// Fetches the files of `options`' scope and writes an index to `output` (atomically,
+/// as every index write is). `notify` receives one
 /// line per step and per warning.
 pub fn download_and_build(
     options: &DownloadOptions,
@@ -307,7 +307,7 @@ pub fn download_and_build(
     let build_start = Instant::now();
     let built = build(options, &got, notify)?;
     notify("folding names and writing the index");
-    report.index = Some(write_atomically(output, &built)?);
+    report.index = Some(write_index(output, &built)?);
     report.build_seconds = build_start.elapsed().as_secs_f64();
     if !options.keep_downloads && matches!(options.mirror, Mirror::Http(_)) {
         for g in &got {
@@ -351,7 +351,9 @@ fn build(
     Ok(b.finish())
 }
 
-fn write_atomically(
+/// Writes the index to `output`, making its directory first; `index_file::write` is
+/// itself atomic (a temporary file beside it, renamed into place).
+fn write_index(
     output: &Path,
     built: &super::builder::Built,
 ) -> Result<index_file::WriteSummary, Error> {
@@ -363,18 +365,7 @@ fn write_atomically(
         path: dir.display().to_string(),
         source,
     })?;
-    let tmp = dir.join(format!(".{}.download.tmp", std::process::id()));
-    let summary = index_file::write(&tmp, built).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })?;
-    std::fs::rename(&tmp, output).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::Output(format!(
-            "cannot move the index to {}: {e}",
-            output.display()
-        ))
-    })?;
-    Ok(summary)
+    index_file::write(output, built)
 }
 
 /// The HTTP client and where downloads go.
