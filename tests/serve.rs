@@ -1,5 +1,7 @@
 //! The real `mentionmap serve` on a free 127.0.0.1 port, mapping the seed article.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
@@ -70,12 +72,7 @@ fn serve_maps_the_seed_article_over_http() {
     let server = Server(child);
     let mut line = String::new();
     BufReader::new(stdout).read_line(&mut line).unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|s| s.split('/').next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_string();
+    let addr = common::served_address(&line);
 
     let (status, page) = request(&addr, "GET / HTTP/1.1", b"");
     assert!(status.contains("200"), "{status}");
