@@ -76,7 +76,10 @@ def check_text(driver, res, url, label, text, places):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--binary", default=os.path.join(REPO, "target", "release", "mentionmap"))
+    # The same binary scripts/test uses: cargo's target directory may be moved by CARGO_TARGET_DIR
+    # (relative to the repository, as cargo reads it from the repository root).
+    target = os.path.join(REPO, os.environ.get("CARGO_TARGET_DIR", "target"))
+    ap.add_argument("--binary", default=os.path.join(target, "release", "mentionmap"))
     args = ap.parse_args()
     if not os.path.exists(args.binary):
         raise SystemExit(f"{args.binary} is missing: cargo build --release first")
