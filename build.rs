@@ -28,6 +28,8 @@ mod gazetteer;
 mod geodesy;
 #[path = "src/text.rs"]
 mod text;
+#[path = "src/utc.rs"]
+mod utc;
 
 use std::path::PathBuf;
 

@@ -8,7 +8,7 @@
 //! the body is over the size cap.
 
 use std::io::Read;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use crate::error::Error;
 
@@ -261,46 +261,18 @@ fn decode(bytes: Vec<u8>, charset: Option<String>) -> String {
     s
 }
 
-/// A time as RFC 3339 UTC to the second, e.g. `2024-05-01T12:00:00Z`.
-pub fn rfc3339(t: SystemTime) -> String {
-    let secs = t
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
+pub use crate::utc::rfc3339;
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn urls_times_and_charsets() {
+    fn urls_and_charsets() {
         assert!(is_url("https://example.org/a"));
         assert!(is_url("HTTP://EXAMPLE.ORG"));
         assert!(!is_url("article.html"));
         assert!(!is_url("ftp://x"));
-        assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00Z");
-        assert_eq!(
-            rfc3339(UNIX_EPOCH + Duration::from_secs(1_709_210_096)),
-            "2024-02-29T12:34:56Z"
-        );
         assert_eq!(
             charset("text/html; charset=\"UTF-8\""),
             Some("utf-8".into())

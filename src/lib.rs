@@ -78,6 +78,7 @@ pub mod server;
 pub mod source;
 pub mod spot;
 pub mod text;
+pub mod utc;
 pub mod web;
 
 pub use error::Error;

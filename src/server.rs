@@ -241,7 +241,17 @@ async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, Response> {
 
 async fn map(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
     let large = memory::is_large(&headers);
-    let res = map_request(state, headers, body).await;
+    releasing_if_large(large, map_request(state, headers, body)).await
+}
+
+/// Runs a request's handler, then, after a large body, gives the memory it freed back
+/// to the system ([`memory::release_freed`]) so one big request does not leave the
+/// server's resident size high.
+async fn releasing_if_large(
+    large: bool,
+    handler: impl std::future::Future<Output = Response>,
+) -> Response {
+    let res = handler.await;
     if large {
         memory::release_freed().await;
     }
@@ -312,11 +322,7 @@ async fn map_permit(state: &AppState) -> Result<tokio::sync::OwnedSemaphorePermi
 /// Reads its body and takes a mapping permit as `POST /api/map` does.
 async fn aggregate(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
     let large = memory::is_large(&headers);
-    let res = aggregate_request(state, headers, body).await;
-    if large {
-        memory::release_freed().await;
-    }
-    res
+    releasing_if_large(large, aggregate_request(state, headers, body)).await
 }
 
 async fn aggregate_request(state: AppState, headers: HeaderMap, body: Body) -> Response {
