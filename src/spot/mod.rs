@@ -24,6 +24,7 @@ pub mod language;
 pub mod lexicon;
 pub mod morphology;
 pub mod normalise;
+mod place_statement;
 pub mod script;
 pub mod tables;
 pub mod unspaced;
@@ -67,7 +68,8 @@ pub struct Mention {
     pub sentence_initial: bool,
     /// The span is a dateline ("WASHINGTON -" at the head of a story).
     pub dateline: bool,
-    /// Every word of the span is a common English word ("Reading", "White House").
+    /// Every word of the span is a common English word ("Reading", "White House"), and
+    /// the text does not state that the name is a place ("Reading is a town in ...").
     pub common_words: bool,
     /// The span stands in a list beside a mention that is no common word ("Lyon and
     /// Nice", "Nice, Cannes"): a coordinated common word is likely a place too.
@@ -183,7 +185,15 @@ impl<'a> Spotter<'a> {
             (tokenize(text), Vec::new(), Vec::new())
         };
         let starts = sentence_starts(text, &tokens);
-        let (mut persons, surnames, speakers) = self.find_persons(text, &tokens, &starts);
+        let (mut persons, mut surnames, speakers) = self.find_persons(text, &tokens, &starts);
+        // Names the text states are places ("Dallas is a city in ..."): they stay places
+        // beside a namesake person, and are not read as common words ("Cove is a city").
+        let stated = if foreign {
+            HashSet::default()
+        } else {
+            place_statement::stated_places(text, &tokens)
+        };
+        surnames.retain(|s| !stated.contains(s));
         if foreign {
             persons.extend(self.arabic_persons(text, &tokens));
             persons.sort_by_key(|r| r.start);
@@ -229,6 +239,9 @@ impl<'a> Spotter<'a> {
                 }
                 None => i += 1,
             }
+        }
+        for m in &mut mentions {
+            m.common_words &= !stated.contains(&m.key);
         }
         mark_lists(text, &mut mentions);
         let unknown = self.find_unknown(text, &tokens, &covered, &in_person);
@@ -706,6 +719,15 @@ mod tests {
         let s = spot("Secretary of State John Kerry met Vladimir Putin in Aleppo. Kerry said Syria was at stake.");
         assert_eq!(surfaces(&s), ["Aleppo", "Syria"]);
         assert_eq!(s.persons.len(), 2);
+    }
+
+    #[test]
+    fn a_town_the_text_defines_outlives_its_namesake_person() {
+        // One sense per document yields to the text's own statement.
+        let s = spot("Kerry is a town in Syria named for Sir John Kerry. Kerry grew quickly.");
+        assert_eq!(surfaces(&s), ["Kerry", "Syria", "Kerry"]);
+        let s = spot("Sir John Kerry spoke. Kerry said the town would grow.");
+        assert!(surfaces(&s).is_empty());
     }
 
     #[test]
