@@ -120,11 +120,21 @@ pub struct Stripped {
 /// paragraphs are searched for.
 pub fn is_boilerplate(paragraph: &str) -> bool {
     let mut words = Words::default();
-    for c in paragraph.chars() {
-        if c.is_ascii() {
-            words.push(c.to_ascii_lowercase());
+    let bytes = paragraph.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            // Most characters: a byte, lower-cased and classified on its own.
+            words.push_ascii(b);
+            i += 1;
         } else {
+            // `i` is on a character boundary: every step moves by a whole character.
+            let Some(c) = paragraph[i..].chars().next() else {
+                break;
+            };
             c.to_lowercase().for_each(|l| words.push(l));
+            i += c.len_utf8();
         }
     }
     words.end_word();
@@ -161,6 +171,18 @@ struct Words {
 }
 
 impl Words {
+    /// An ASCII character: a letter or digit continues the word, anything else ends it.
+    fn push_ascii(&mut self, b: u8) {
+        if !b.is_ascii_alphanumeric() {
+            self.end_word();
+            return;
+        }
+        if self.len < WEAK_MAX_BYTES {
+            self.word[self.len] = b.to_ascii_lowercase();
+        }
+        self.len += 1;
+    }
+
     fn push(&mut self, c: char) {
         if !(c.is_alphanumeric() || c == '©') {
             self.end_word();
@@ -192,7 +214,12 @@ impl Words {
 /// [`WEAK`]'s words → their position (below 64: `is_boilerplate` keeps a bit each).
 fn weak_index() -> &'static FxHashMap<&'static str, u32> {
     static INDEX: OnceLock<FxHashMap<&'static str, u32>> = OnceLock::new();
-    INDEX.get_or_init(|| (0u32..).zip(WEAK.iter().copied()).map(|(k, w)| (w, k)).collect())
+    INDEX.get_or_init(|| {
+        (0u32..)
+            .zip(WEAK.iter().copied())
+            .map(|(k, w)| (w, k))
+            .collect()
+    })
 }
 
 /// True for a stray line of one or two characters (a lone "f", "|", "»").
@@ -317,7 +344,10 @@ mod tests {
             return true;
         }
         let hits = words.iter().filter(|w| WEAK.contains(w)).count();
-        let distinct = WEAK.iter().filter(|k| words.iter().any(|w| w == *k)).count();
+        let distinct = WEAK
+            .iter()
+            .filter(|k| words.iter().any(|w| w == *k))
+            .count();
         distinct >= 2 && hits * 12 >= words.len()
     }
 
@@ -333,6 +363,8 @@ mod tests {
             "Σ ΣΑΣ cookies, consent",
             "Share\u{a0}on Facebook\u{2009}Email",
             "supercalifragilisticexpialidocious cookie consent",
+            "COOKIE© ©Consent cookiés privacyé aaaaaaaaaaaaaaaé cookie",
+            "ÀÀÀÀÀÀÀÀÀÀÀÀÀÀÀÀÀÀ cookies consent",
             "cookies consent",
             "cookie",
             "",

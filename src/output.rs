@@ -396,7 +396,9 @@ mod tests {
                     met in Geneva. Aleppo again, and Aleppo.";
         for mapper in [
             Mapper::new(gazetteer.clone()),
-            Mapper::builder().max_mentions(Some(1)).build(gazetteer.clone()),
+            Mapper::builder()
+                .max_mentions(Some(1))
+                .build(gazetteer.clone()),
         ] {
             let doc = mapper.map(text);
             assert!(doc.places.len() >= 4, "{:?}", doc.places);

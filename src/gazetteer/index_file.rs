@@ -410,8 +410,9 @@ fn read_kept_meta(m: &Mapped, checks: Checks) -> Result<KeptMeta, Error> {
             attribution: meta.attribution,
             user_places: meta.user_places,
         }),
-        Checks::Built => serde_json::from_slice(m.section(META))
-            .map_err(|e| m.err(format!("bad metadata: {e}"))),
+        Checks::Built => {
+            serde_json::from_slice(m.section(META)).map_err(|e| m.err(format!("bad metadata: {e}")))
+        }
     }
 }
 

@@ -99,7 +99,11 @@ enum PostingStore {
 
 /// Parses the automaton of a mapped index and checks that there is one posting offset
 /// per key and one more, and whole u32s of postings.
-fn mapped_layout(fst: FstBytes, offsets: &Bytes, postings: &Bytes) -> Result<Map<FstBytes>, String> {
+fn mapped_layout(
+    fst: FstBytes,
+    offsets: &Bytes,
+    postings: &Bytes,
+) -> Result<Map<FstBytes>, String> {
     let map = Map::new(fst).map_err(|e| format!("name automaton: {e}"))?;
     let (o, p) = (offsets.as_ref(), postings.as_ref());
     if o.len() % 4 != 0 || p.len() % 4 != 0 {
