@@ -293,7 +293,8 @@ impl Mapper {
         let mut places: Vec<MappedPlace> = Vec::new();
         let mut by_place: HashMap<u32, usize> = HashMap::new();
         let mut explanations = Vec::new();
-        for (i, (m, r)) in spotted.mentions.iter().zip(&resolutions).enumerate() {
+        // By value: each resolution's ranked candidates move into its explanation.
+        for (i, (m, r)) in spotted.mentions.iter().zip(resolutions).enumerate() {
             let kind = match m.kind() {
                 NameKind::Demonym => "demonym",
                 NameKind::Abbreviation => "abbreviation",
@@ -306,7 +307,7 @@ impl Mapper {
                 chosen: r.place,
                 confidence: r.confidence,
                 inputs: r.inputs,
-                ranked: r.ranked.clone(),
+                ranked: r.ranked,
                 replaced_by_relative: is_replaced,
             });
             // Beyond English a demonym is a lower-case adjective ("сирийская",
@@ -404,24 +405,38 @@ fn most_common_surface(mentions: &[MentionSpan]) -> String {
     best.map(|c| c.0.to_string()).unwrap_or_default()
 }
 
-/// The mention with up to `n` characters either side, whitespace collapsed.
+/// The mention with up to `n` characters either side, whitespace collapsed; an
+/// ellipsis marks a side cut at `n` characters.
+///
+/// The window is found by byte offsets and copied once (every kept mention has a
+/// snippet: collecting its characters was a visible share of a batch).
 fn snippet(text: &str, start: usize, end: usize, n: usize) -> String {
-    let before: String = {
-        let rev: Vec<char> = text[..start].chars().rev().take(n).collect();
-        rev.into_iter().rev().collect()
+    let mut from = start;
+    let mut before = 0;
+    for (i, _) in text[..start].char_indices().rev().take(n) {
+        from = i;
+        before += 1;
+    }
+    let (to, after) = match text[end..].char_indices().nth(n) {
+        Some((i, _)) => (end + i, n),
+        None => (text.len(), text[end..].chars().count()),
     };
-    let after: String = text[end..].chars().take(n).collect();
-    let mut s = String::new();
-    if before.chars().count() == n && start > 0 {
-        s.push('…');
+    let mut window = String::with_capacity(to - from + 2 * '…'.len_utf8());
+    if before == n && start > 0 {
+        window.push('…');
     }
-    s.push_str(&before);
-    s.push_str(&text[start..end]);
-    s.push_str(&after);
-    if after.chars().count() == n {
-        s.push('…');
+    window.push_str(&text[from..to]);
+    if after == n {
+        window.push('…');
     }
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut s = String::with_capacity(window.len());
+    for word in window.split_whitespace() {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        s.push_str(word);
+    }
+    s
 }
 
 #[cfg(test)]
@@ -435,5 +450,9 @@ mod tests {
         let sn = snippet(text, s, s + 6, 5);
         assert_eq!(sn, "…ab — Aleppo — ḩa…");
         assert_eq!(snippet("Aleppo", 0, 6, 5), "Aleppo");
+        // Exactly n characters on a side is a cut side; fewer is the whole text.
+        assert_eq!(snippet("ab Aleppo cd", 3, 9, 3), "…ab Aleppo cd…");
+        assert_eq!(snippet("b Aleppo c", 2, 8, 3), "b Aleppo c");
+        assert_eq!(snippet(" b\n\nAleppo", 4, 10, 0), "…Aleppo…");
     }
 }

@@ -29,9 +29,13 @@ impl Token {
     }
 }
 
+/// Bytes of text per token, for sizing the token vector (English news runs about 6).
+const BYTES_PER_TOKEN_GUESS: usize = 6;
+
 /// Splits `text` into tokens with exact byte offsets.
 pub fn tokenize(text: &str) -> Vec<Token> {
-    let mut tokens = Vec::new();
+    // About one token per six bytes of English news: sized once, not grown.
+    let mut tokens = Vec::with_capacity(text.len() / BYTES_PER_TOKEN_GUESS);
     let mut start: Option<usize> = None;
     for (i, c) in text.char_indices() {
         // Combining marks stay inside a word (decomposed input, Arabic vowel signs).
@@ -62,12 +66,11 @@ fn make_token(text: &str, start: usize, end: usize) -> Token {
 /// Folds one word: compatibility decomposition, no diacritics, lower case, and the
 /// usual abbreviations of place-name words expanded.
 pub fn fold_word(word: &str) -> String {
-    let mut out = String::with_capacity(word.len());
     if word.is_ascii() {
-        // Most words: no decomposition to do.
-        out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
-        return expand_abbreviation(out);
+        // Most words: no decomposition to do, lower-cased bytewise in one copy.
+        return expand_abbreviation(word.to_ascii_lowercase());
     }
+    let mut out = String::with_capacity(word.len());
     for c in word.nfkd() {
         if is_combining_mark(c) {
             continue;

@@ -36,6 +36,8 @@
 //! structure: each record's kind, point and string ids, the string table's UTF-8 and
 //! offsets, the posting offsets and places, every R-tree box. So a truncated or corrupt
 //! file is a clear [`Error::Gazetteer`] at open, never a panic or wrong answers later.
+//! The compiled-in index has all these checks once, when the build script writes it,
+//! and at each start only its layout and what safe decoding rests on (`Checks::Built`).
 //! Nothing else is read: records are decoded when asked for (or all at open for small
 //! indexes, see [`RecordLoading`]), postings and the tree are read in the map, and only
 //! the countries and first-level regions listed in `RGNS` are decoded to build their
@@ -390,9 +392,38 @@ fn read_meta(m: &Mapped) -> Result<BuildMeta, Error> {
     serde_json::from_slice(m.section(META)).map_err(|e| m.err(format!("bad metadata: {e}")))
 }
 
+/// The part of the build metadata a gazetteer keeps. Reading only it skips building
+/// the country and admin1 name tables of the metadata (about 4,000 entries for the
+/// bundled index, a tenth of its start-up).
+#[derive(serde::Deserialize)]
+struct KeptMeta {
+    attribution: Vec<String>,
+    #[serde(default)]
+    user_places: Vec<(u32, u32)>,
+}
+
+/// The metadata a gazetteer keeps: from a file, all of it is read (and so checked);
+/// from an index checked when it was built, only the kept part.
+fn read_kept_meta(m: &Mapped, checks: Checks) -> Result<KeptMeta, Error> {
+    match checks {
+        Checks::All => read_meta(m).map(|meta| KeptMeta {
+            attribution: meta.attribution,
+            user_places: meta.user_places,
+        }),
+        Checks::Built => {
+            serde_json::from_slice(m.section(META)).map_err(|e| m.err(format!("bad metadata: {e}")))
+        }
+    }
+}
+
 /// Validates the record sections; `None` of them is decoded.
-fn read_records(m: &Mapped) -> Result<MappedRecords, Error> {
-    MappedRecords::open(m.bytes(RECS), m.bytes(STRX), m.bytes(STRS)).map_err(|e| m.err(e))
+fn read_records(m: &Mapped, checks: Checks) -> Result<MappedRecords, Error> {
+    let (recs, strx, strs) = (m.bytes(RECS), m.bytes(STRX), m.bytes(STRS));
+    match checks {
+        Checks::All => MappedRecords::open(recs, strx, strs),
+        Checks::Built => MappedRecords::open_built(recs, strx, strs),
+    }
+    .map_err(|e| m.err(e))
 }
 
 /// Checks the name automaton's own checksum (a crc32c the fst crate writes at its
@@ -433,13 +464,16 @@ fn read_regions(m: &Mapped, records: &MappedRecords) -> Result<RegionTables, Err
             return Err(m.err(format!("region list entry {i} is out of order or range")));
         }
         previous = Some(i);
-        let p = records.place(i as usize);
-        match p.kind {
+        // Only the codes, borrowed: decoding whole places here was most of this loop.
+        let (country, code) = records.codes(i as usize);
+        match records.kind(i as usize) {
             PlaceKind::Country => {
-                countries.entry(p.country_code).or_insert(i);
+                countries.entry(country.to_string()).or_insert(i);
             }
             PlaceKind::Admin1 => {
-                admin1.entry((p.country_code, p.admin1)).or_insert(i);
+                admin1
+                    .entry((country.to_string(), code.to_string()))
+                    .or_insert(i);
             }
             _ => return Err(m.err(format!("region list names place {i}, not a region"))),
         }
@@ -457,12 +491,27 @@ pub fn open(path: &Path) -> Result<Gazetteer, Error> {
 pub fn open_with(path: &Path, loading: RecordLoading) -> Result<(Gazetteer, OpenTimes), Error> {
     let mut times = OpenTimes::default();
     let m = map_file(path, &mut times)?;
-    open_mapped(m, loading, times)
+    open_mapped(m, loading, Checks::All, times)
 }
 
-/// Opens an index held in the binary (the compiled-in bundled gazetteer). Its
-/// sections are validated as a file's are, but the body checksum is not computed (it
-/// guards files against damage on disk; these bytes are part of the program), and
+/// How much of an index's structure `open_mapped` checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Checks {
+    /// Every section, as the module docs list: a file may be damaged or forged.
+    All,
+    /// An index that had every check when it was built: the compiled-in index, which
+    /// the build script opens with [`open`] before the library includes its bytes.
+    /// Only the layout and what safe decoding rests on (UTF-8 strings on character
+    /// boundaries) are checked at each start; scanning every record, posting and
+    /// R-tree box again, the automaton's checksum and the full metadata were nine
+    /// tenths of the start-up of a run on an empty input.
+    Built,
+}
+
+/// Opens an index held in the binary (the compiled-in bundled gazetteer). The build
+/// script validated it whole, so only its layout is checked here, not the body
+/// checksum (it guards files against damage on disk; these bytes are part of the
+/// program) nor each section's contents (see `Checks::Built`), and
 /// its records are decoded when first asked for and kept ([`RecordLoading::Kept`]):
 /// decoding them all at open would cost a one-document run more than mapping the
 /// document (`MENTIONMAP_RECORDS=eager` or `=lazy` overrides it, for measurements).
@@ -480,17 +529,18 @@ pub fn open_static(bytes: &'static [u8], source: &str) -> Result<Gazetteer, Erro
         Ok("lazy") => RecordLoading::Lazy,
         _ => RecordLoading::Kept,
     };
-    open_mapped(m, loading, times).map(|(g, _)| g)
+    open_mapped(m, loading, Checks::Built, times).map(|(g, _)| g)
 }
 
 fn open_mapped(
     m: Mapped,
     loading: RecordLoading,
+    checks: Checks,
     mut times: OpenTimes,
 ) -> Result<(Gazetteer, OpenTimes), Error> {
-    let meta = read_meta(&m)?;
+    let meta = read_kept_meta(&m, checks)?;
     let start = Instant::now();
-    let records = read_records(&m)?;
+    let records = read_records(&m, checks)?;
     let n = records.len();
     let eager = match loading {
         RecordLoading::Eager => true,
@@ -503,12 +553,22 @@ fn open_mapped(
     };
     times.records = start.elapsed();
     let start = Instant::now();
-    verify_fst(&m)?;
-    times.automaton_checksum = start.elapsed();
-    let names = read_names(&m, n)?;
+    let names = match checks {
+        Checks::All => {
+            verify_fst(&m)?;
+            times.automaton_checksum = start.elapsed();
+            read_names(&m, n)?
+        }
+        Checks::Built => NameIndex::from_built(m.bytes(FST), m.bytes(OFFS), m.bytes(POST))
+            .map_err(|e| m.err(e))?,
+    };
     times.names = start.elapsed();
     let start = Instant::now();
-    let tree = PackedRTree::open(m.bytes(TREE), n).map_err(|e| m.err(e))?;
+    let tree = match checks {
+        Checks::All => PackedRTree::open(m.bytes(TREE), n),
+        Checks::Built => PackedRTree::open_built(m.bytes(TREE), n),
+    }
+    .map_err(|e| m.err(e))?;
     times.tree = start.elapsed();
     let start = Instant::now();
     let (countries, admin1) = read_regions(&m, &records)?;
@@ -558,7 +618,7 @@ pub struct IndexInfo {
 pub fn info(path: &Path) -> Result<IndexInfo, Error> {
     let m = map_file(path, &mut OpenTimes::default())?;
     let meta = read_meta(&m)?;
-    let records = read_records(&m)?;
+    let records = read_records(&m, Checks::All)?;
     verify_fst(&m)?;
     let names = read_names(&m, records.len())?;
     PackedRTree::open(m.bytes(TREE), records.len()).map_err(|e| m.err(e))?;

@@ -97,6 +97,28 @@ enum PostingStore {
     Mapped { offsets: Bytes, postings: Bytes },
 }
 
+/// Parses the automaton of a mapped index and checks that there is one posting offset
+/// per key and one more, and whole u32s of postings.
+fn mapped_layout(
+    fst: FstBytes,
+    offsets: &Bytes,
+    postings: &Bytes,
+) -> Result<Map<FstBytes>, String> {
+    let map = Map::new(fst).map_err(|e| format!("name automaton: {e}"))?;
+    let (o, p) = (offsets.as_ref(), postings.as_ref());
+    if o.len() % 4 != 0 || p.len() % 4 != 0 {
+        return Err("name offsets or postings are not whole u32s".into());
+    }
+    if o.len() / 4 != map.len() + 1 {
+        return Err(format!(
+            "{} name keys but {} offsets",
+            map.len(),
+            o.len() / 4
+        ));
+    }
+    Ok(map)
+}
+
 /// Folded name → postings, built once, read-only afterwards.
 #[derive(Debug)]
 pub struct NameIndex {
@@ -226,18 +248,8 @@ impl NameIndex {
         postings: Bytes,
         places: usize,
     ) -> Result<Self, String> {
-        let map = Map::new(fst).map_err(|e| format!("name automaton: {e}"))?;
+        let map = mapped_layout(fst, &offsets, &postings)?;
         let (o, p) = (offsets.as_ref(), postings.as_ref());
-        if o.len() % 4 != 0 || p.len() % 4 != 0 {
-            return Err("name offsets or postings are not whole u32s".into());
-        }
-        if o.len() / 4 != map.len() + 1 {
-            return Err(format!(
-                "{} name keys but {} offsets",
-                map.len(),
-                o.len() / 4
-            ));
-        }
         let sorted = o.par_chunks(1 << 16).enumerate().all(|(c, chunk)| {
             // Each chunk also compares its first offset with the previous one.
             let first = c * (1 << 16);
@@ -259,6 +271,22 @@ impl NameIndex {
         if let Some(place) = bad {
             return Err(format!("posting refers to place {place} of {places}"));
         }
+        Ok(NameIndex {
+            map,
+            store: PostingStore::Mapped { offsets, postings },
+        })
+    }
+
+    /// Assembles an index from the sections of an index that was validated whole when
+    /// it was built (the compiled-in index, opened with [`Self::from_mapped`] by the
+    /// build script): the fst must parse and there must be one offset per key and one
+    /// more; the offsets and postings are not scanned again at every start.
+    pub(crate) fn from_built(
+        fst: FstBytes,
+        offsets: Bytes,
+        postings: Bytes,
+    ) -> Result<Self, String> {
+        let map = mapped_layout(fst, &offsets, &postings)?;
         Ok(NameIndex {
             map,
             store: PostingStore::Mapped { offsets, postings },

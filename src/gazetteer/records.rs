@@ -111,6 +111,31 @@ pub struct MappedRecords {
 impl MappedRecords {
     /// Validates the sections (see the module docs).
     pub(crate) fn open(recs: Bytes, strx: Bytes, strs: Bytes) -> Result<MappedRecords, String> {
+        let records = MappedRecords::open_built(recs, strx, strs)?;
+        let strings = records.strx.as_ref().len() / 4 - 1;
+        let bad = records
+            .recs
+            .as_ref()
+            .par_chunks_exact(RECORD_LEN)
+            .position_any(|rec| !record_ok(rec, strings));
+        if let Some(i) = bad {
+            return Err(format!(
+                "record {i} is invalid (kind, point off the globe or string out of range)"
+            ));
+        }
+        Ok(records)
+    }
+
+    /// Checks the sections of an index that was validated whole when it was built
+    /// (the compiled-in index, which the build script opened with [`Self::open`]):
+    /// only the layout and what decoding strings without checks rests on (the table
+    /// is UTF-8 and every string starts on a character), not each record's fields,
+    /// which cost a one-document run more than mapping the document.
+    pub(crate) fn open_built(
+        recs: Bytes,
+        strx: Bytes,
+        strs: Bytes,
+    ) -> Result<MappedRecords, String> {
         let (r, x, s) = (recs.as_ref(), strx.as_ref(), strs.as_ref());
         if r.len() % RECORD_LEN != 0 {
             return Err(format!(
@@ -133,14 +158,6 @@ impl MappedRecords {
             });
         if !offsets_ok {
             return Err("string offsets are out of order or split a character".into());
-        }
-        let bad = r
-            .par_chunks_exact(RECORD_LEN)
-            .position_any(|rec| !record_ok(rec, strings));
-        if let Some(i) = bad {
-            return Err(format!(
-                "record {i} is invalid (kind, point off the globe or string out of range)"
-            ));
         }
         Ok(MappedRecords {
             len: r.len() / RECORD_LEN,
@@ -198,6 +215,12 @@ impl MappedRecords {
                 .copied()
                 .unwrap_or(PlaceKind::Feature),
         }
+    }
+
+    /// The country code and admin1 code of record `i`, borrowed from the map.
+    pub fn codes(&self, i: usize) -> (&str, &str) {
+        let r = self.record(i);
+        (self.string(u32_at(r, 32)), self.string(u32_at(r, 36)))
     }
 
     /// The kind of record `i`, without decoding its strings.

@@ -39,7 +39,9 @@ pub mod relation;
 pub mod relative;
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+// FxHash: these maps are filled per mention and candidate; SipHash was a visible share
+// of a batch (keys are our own names and ids, not attacker-chosen).
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
@@ -289,7 +291,7 @@ impl<'a> Resolver<'a> {
         self.add_spatial_context(mentions, &first, &mut feats);
         self.add_relations(text, spotted, &first, &mut feats);
         let resolved = self.pick(mentions, &feats);
-        let mut repeats: HashMap<&str, usize> = HashMap::new();
+        let mut repeats: HashMap<&str, usize> = HashMap::default();
         for m in mentions {
             *repeats.entry(m.key.as_str()).or_default() += 1;
         }
@@ -354,11 +356,11 @@ impl<'a> Resolver<'a> {
     /// first-level regions whose mentions have no other reading raise the candidates
     /// inside them (`country`, `admin1`).
     fn add_named_context(&self, mentions: &[Mention], feats: &mut [Candidates]) {
-        let mut countries: HashSet<String> = HashSet::new();
+        let mut countries: HashSet<String> = HashSet::default();
         // Regions named outright, with the keys that name them: a region does not
         // vouch for readings of its own name ("New York" the state is no evidence
         // for New York the city).
-        let mut regions: HashMap<(String, String), HashSet<&str>> = HashMap::new();
+        let mut regions: HashMap<(String, String), HashSet<&str>> = HashMap::default();
         for (m, f) in mentions.iter().zip(feats.iter()) {
             let places: Vec<Cow<Place>> = f.iter().map(|c| self.gazetteer.place(c.0)).collect();
             if !places.is_empty() && places.iter().all(|p| p.kind == PlaceKind::Country) {
@@ -384,7 +386,7 @@ impl<'a> Resolver<'a> {
             }
         }
         // Keys under which each country is named outright ("Russia", "Russian").
-        let mut country_keys: HashMap<String, HashSet<&str>> = HashMap::new();
+        let mut country_keys: HashMap<String, HashSet<&str>> = HashMap::default();
         for (m, f) in mentions.iter().zip(feats.iter()) {
             for (place, _, _) in f {
                 let p = self.gazetteer.place(*place);
@@ -431,7 +433,7 @@ impl<'a> Resolver<'a> {
         feats: &mut [Candidates],
     ) {
         // Countries that hold another mention's provisional place.
-        let mut implied: HashMap<String, HashSet<&str>> = HashMap::new();
+        let mut implied: HashMap<String, HashSet<&str>> = HashMap::default();
         for (m, w) in mentions.iter().zip(first) {
             if let Some((place, share)) = *w {
                 let p = self.gazetteer.place(place);
@@ -639,8 +641,8 @@ impl<'a> Resolver<'a> {
             .iter()
             .map(|f| f.iter().any(|c| c.2.pair > 0.0))
             .collect();
-        let mut sums: HashMap<&str, HashMap<u32, f64>> = HashMap::new();
-        let mut counts: HashMap<&str, usize> = HashMap::new();
+        let mut sums: HashMap<&str, HashMap<u32, f64>> = HashMap::default();
+        let mut counts: HashMap<&str, usize> = HashMap::default();
         for (m, f) in mentions.iter().zip(feats) {
             let entry = sums.entry(m.key.as_str()).or_default();
             for (place, _, ft) in f {
@@ -767,8 +769,8 @@ const SUPPORT_DECAY_KM: f64 = 40.0;
 
 impl CandidateSupport {
     fn new(gazetteer: &Gazetteer, mentions: &[Mention], feats: &[Candidates]) -> Self {
-        let mut key_ids: HashMap<String, usize> = HashMap::new();
-        let mut seen: HashSet<(usize, u32)> = HashSet::new();
+        let mut key_ids: HashMap<String, usize> = HashMap::default();
+        let mut seen: HashSet<(usize, u32)> = HashSet::default();
         let mut points = Vec::new();
         let mut readings: Vec<usize> = Vec::new();
         for (m, f) in mentions.iter().zip(feats) {
@@ -803,7 +805,7 @@ impl CandidateSupport {
 
     fn score(&self, gazetteer: &Gazetteer, key: &str, p: &Place) -> f64 {
         let own = self.key_ids.get(key).copied();
-        let mut best: HashMap<usize, f64> = HashMap::new();
+        let mut best: HashMap<usize, f64> = HashMap::default();
         for (i, km) in self.index.within_km(p.lon, p.lat, SUPPORT_KM) {
             let (k, place) = self.points[i as usize];
             if Some(k) == own || gazetteer.place(place).id == p.id {

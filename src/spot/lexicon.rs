@@ -467,6 +467,13 @@ pub struct Lexicon {
     tables: super::tables::Tables,
 }
 
+/// An empty set with room for one entry per line of `list`: the two long lists grew
+/// their sets a dozen times over, a fifth of building the lexicon at each start.
+fn sized_set<T>(list: &str) -> HashSet<T> {
+    let lines = list.bytes().filter(|&b| b == b'\n').count() + 1;
+    HashSet::with_capacity_and_hasher(lines, Default::default())
+}
+
 impl Default for Lexicon {
     fn default() -> Self {
         Lexicon::new()
@@ -477,18 +484,24 @@ impl Lexicon {
     /// The built-in lists.
     pub fn new() -> Self {
         let set = |words: &[&str]| words.iter().map(|w| fold_word(w)).collect::<HashSet<_>>();
-        Lexicon {
-            given_names: GIVEN_NAMES
+        let mut given_names = sized_set(GIVEN_NAMES);
+        given_names.extend(
+            GIVEN_NAMES
                 .lines()
                 .map(str::trim)
                 .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .map(fold_word)
-                .collect(),
-            common_words: COMMON_WORDS
+                .map(fold_word),
+        );
+        let mut common_words = sized_set(COMMON_WORDS);
+        common_words.extend(
+            COMMON_WORDS
                 .lines()
                 .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .collect(),
+                .filter(|l| !l.is_empty()),
+        );
+        Lexicon {
+            given_names,
+            common_words,
             titles: set(TITLES),
             stopwords: set(STOPWORDS),
             place_nouns: set(PLACE_NOUNS),
