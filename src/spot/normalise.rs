@@ -50,7 +50,16 @@ pub fn normalise(
     let mut i = 0;
     while i < out.tokens.len() {
         let surface = out.tokens[i].surface(text);
-        if let Some(end) = longest_end(gazetteer, &out.tokens[i..]) {
+        // The spotter opens no name at a lower-case word of a cased script, so a name
+        // found there would only hide the words after it from the steps below; most
+        // words of running text are such words, and walking the automaton from each
+        // was half the cost of normalising German, Spanish and French.
+        let found = if can_open(tables, &out.tokens[i], surface, lang) {
+            longest_end(gazetteer, &out.tokens[i..])
+        } else {
+            None
+        };
+        if let Some(end) = found {
             if end == 1 {
                 out.other_forms[i] = other_form(gazetteer, &out.tokens[i], surface, german);
             }
@@ -76,6 +85,16 @@ pub fn normalise(
         i += step.unwrap_or(1);
     }
     out
+}
+
+/// Can the spotter open a name at this token: a capitalised word (every word of a script
+/// without capitals counts), a number or empty key, or a word of the demonym table
+/// (read as a lower-case demonym, see [`is_demonym_reading`])?
+fn can_open(tables: &Tables, tok: &Token, surface: &str, lang: Option<&str>) -> bool {
+    is_capitalised(surface)
+        || tok.folded.bytes().all(|b| b.is_ascii_digit())
+        || table_language(surface, lang)
+            .is_some_and(|code| tables.get(code).demonyms.contains_key(&tok.folded))
 }
 
 /// The language whose tables hold a word: Cyrillic and Arabic words are read by their
@@ -117,11 +136,14 @@ pub fn is_demonym_reading(
     lang: Option<&str>,
 ) -> bool {
     table_language(surface, lang).is_some_and(|code| {
-        tables
-            .get(code)
-            .demonyms
-            .get(&crate::text::fold_word(surface))
-            .is_some_and(|e| e == folded)
+        let table = tables.get(code);
+        // Most words are no English demonym: one look-up of the key as it is, before
+        // folding the surface again (an allocation per word of running text).
+        table.demonym_targets.contains(folded)
+            && table
+                .demonyms
+                .get(&crate::text::fold_word(surface))
+                .is_some_and(|e| e == folded)
     })
 }
 
@@ -146,6 +168,30 @@ fn longest_end(gazetteer: &Gazetteer, window: &[Token]) -> Option<usize> {
         .map(|m| m.end_token)
 }
 
+/// [`longest_end`] of `window` with the keys of its first token, and of its second
+/// when given, replaced for the walk. The keys are swapped in and back, so no token is
+/// copied: the forms of every capitalised word are tried, and copying the window of
+/// eight tokens (a string each) for each one cost more than the walks.
+fn longest_end_as(
+    gazetteer: &Gazetteer,
+    window: &mut [Token],
+    first: Option<&mut String>,
+    second: Option<&mut String>,
+) -> Option<usize> {
+    let swap = |window: &mut [Token], k: usize, key: Option<&mut String>| {
+        if let Some(key) = key {
+            std::mem::swap(&mut window[k].folded, key);
+        }
+    };
+    let (mut first, mut second) = (first, second);
+    swap(window, 0, first.as_deref_mut());
+    swap(window, 1, second.as_deref_mut());
+    let end = longest_end(gazetteer, window);
+    swap(window, 0, first);
+    swap(window, 1, second);
+    end
+}
+
 /// Tries the dictionary forms of token `i`, and of `i` (as written or in a form)
 /// with token `i + 1` in a form ("Нижнем Новгороде"). Keeps the combination that
 /// starts the longest name (the first such, in the forms' order) of at least
@@ -158,8 +204,8 @@ fn try_forms(
     (forms, min_tokens): (fn(&str) -> Vec<String>, usize),
 ) -> Option<usize> {
     let end = out.tokens.len().min(i + MAX_NAME_TOKENS);
-    let mut window: Vec<Token> = out.tokens[i..end].to_vec();
-    let first = forms(&window[0].folded);
+    let window = &mut out.tokens[i..end];
+    let mut first = forms(&window[0].folded);
     let mut best: Option<(usize, String, Option<String>)> = None;
     let mut consider = |len: Option<usize>, a: &str, b: Option<&str>| {
         if let Some(len) = len.filter(|&l| l >= min_tokens) {
@@ -169,9 +215,9 @@ fn try_forms(
         }
     };
     let original = window[0].folded.clone();
-    for f in &first {
-        window[0].folded = f.clone();
-        consider(longest_end(gazetteer, &window), f, None);
+    for f in &mut first {
+        let len = longest_end_as(gazetteer, window, Some(f), None);
+        consider(len, f, None);
     }
     // A second word joins the name after a hyphen ("Ростов-на-Дону"), or after a
     // space when it is capitalised too ("Нижнем Новгороде"): a lower-case word after a
@@ -184,13 +230,14 @@ fn try_forms(
             && (gap == "-" || (gap == " " && is_capitalised(second)))
     };
     if second_joins {
-        let second_original = window[1].folded.clone();
-        for s in forms(&second_original) {
-            window[1].folded = s.clone();
-            for a in std::iter::once(&original).chain(&first) {
-                window[0].folded = a.clone();
-                let len = longest_end(gazetteer, &window).filter(|&l| l >= 2);
-                consider(len, a, Some(&s));
+        for mut s in forms(&window[1].folded) {
+            // The first word as written, then in each of its forms.
+            let len = longest_end_as(gazetteer, window, None, Some(&mut s)).filter(|&l| l >= 2);
+            consider(len, &original, Some(&s));
+            for f in &mut first {
+                let len =
+                    longest_end_as(gazetteer, window, Some(f), Some(&mut s)).filter(|&l| l >= 2);
+                consider(len, f, Some(&s));
             }
         }
     }
@@ -215,10 +262,10 @@ fn try_proclitics(
     i: usize,
 ) -> Option<usize> {
     let end = out.tokens.len().min(i + MAX_NAME_TOKENS);
-    let mut window: Vec<Token> = out.tokens[i..end].to_vec();
     let tok = out.tokens[i].clone();
+    let window = &mut out.tokens[i..end];
     let mut best: Option<(usize, usize, String)> = None;
-    for (skip, form) in arabic_forms(&tok.folded) {
+    for (skip, mut form) in arabic_forms(&tok.folded) {
         // The clitic letters fold to themselves, so their length in the key is their
         // length in the text, unless vowel marks were written on them: then check.
         let cut = tok.start + skip;
@@ -228,12 +275,8 @@ fn try_proclitics(
         {
             continue;
         }
-        window[0] = Token {
-            start: tok.start + skip,
-            end: tok.end,
-            folded: form.clone(),
-        };
-        if let Some(len) = longest_end(gazetteer, &window) {
+        // The walk reads keys only, so the form stands in for the token's key.
+        if let Some(len) = longest_end_as(gazetteer, window, Some(&mut form), None) {
             if best.as_ref().map_or(true, |(l, _, _)| len > *l) {
                 best = Some((len, skip, form));
             }
