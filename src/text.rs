@@ -106,10 +106,23 @@ pub fn fold_name(name: &str) -> String {
 /// without case (Arabic, Chinese ...), where capitalisation carries no signal.
 pub fn is_capitalised(word: &str) -> bool {
     match word.chars().next() {
+        // The general test below gives these without Unicode tables: ASCII, and the
+        // letters of the Arabic alphabet and the common CJK ideographs, which have no
+        // case and count as capitals. std's alphabetic table costs some 500
+        // instructions per character outside Latin, and every word of an Arabic or
+        // Chinese text is asked (`caseless_letters_take_the_short_way` checks the
+        // ranges against the general test).
+        Some(c) if c.is_ascii() => c.is_ascii_uppercase(),
+        Some(c) if CASELESS_LETTERS.iter().any(|r| r.contains(&c)) => true,
         Some(c) => c.is_uppercase() || (c.is_alphabetic() && !c.is_lowercase()),
         None => false,
     }
 }
+
+/// Ranges of letters without case: the Arabic alphabet (hamza to yeh) and the CJK
+/// Unified Ideographs block.
+const CASELESS_LETTERS: [std::ops::RangeInclusive<char>; 2] =
+    ['\u{0620}'..='\u{064A}', '\u{4E00}'..='\u{9FFF}'];
 
 /// True when every cased letter of the word is upper case and it has at least one.
 pub fn is_all_caps(word: &str) -> bool {
@@ -168,6 +181,20 @@ impl CharOffsets {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn caseless_letters_take_the_short_way() {
+        let general = |c: char| c.is_uppercase() || (c.is_alphabetic() && !c.is_lowercase());
+        for c in CASELESS_LETTERS
+            .iter()
+            .cloned()
+            .flatten()
+            .chain((0..128u8).map(char::from))
+        {
+            assert_eq!(is_capitalised(&c.to_string()), general(c), "{c:?}");
+        }
+        assert!(is_capitalised("حلب") && is_capitalised("北京") && !is_capitalised("aleppo"));
+    }
 
     #[test]
     fn folds_case_diacritics_and_abbreviations() {

@@ -47,6 +47,10 @@ pub fn normalise(
         tokens,
     };
     let german = lang == Some("de");
+    // Arabic clitics split off a token, by the token's index: inserted in one pass at
+    // the end, since inserting each into the token vector as found moved the rest of
+    // the text every time (quadratic in the text's length).
+    let mut clitics: Vec<(usize, Token)> = Vec::new();
     let mut i = 0;
     while i < out.tokens.len() {
         let surface = out.tokens[i].surface(text);
@@ -79,12 +83,44 @@ pub fn normalise(
                     try_forms(gazetteer, text, &mut out, i, (german_adjective_forms, 2))
                 })
             }
-            Script::Arabic => try_proclitics(gazetteer, text, &mut out, i),
+            Script::Arabic => try_proclitics(gazetteer, text, &mut out, i, &mut clitics),
             _ => None,
         };
         i += step.unwrap_or(1);
     }
+    insert_clitics(&mut out, clitics);
     out
+}
+
+/// Puts each split-off clitic before its name token (`clitics` in token order). A
+/// clitic is no name: no generated key, no other form.
+fn insert_clitics(out: &mut Normalised, clitics: Vec<(usize, Token)>) {
+    if clitics.is_empty() {
+        return;
+    }
+    let n = out.tokens.len() + clitics.len();
+    let mut tokens = Vec::with_capacity(n);
+    let mut inflected = Vec::with_capacity(n);
+    let mut other_forms = Vec::with_capacity(n);
+    let mut clitics = clitics.into_iter().peekable();
+    let old = std::mem::take(&mut out.tokens).into_iter();
+    let flags = std::mem::take(&mut out.inflected).into_iter();
+    let forms = std::mem::take(&mut out.other_forms).into_iter();
+    for (k, ((tok, inf), form)) in old.zip(flags).zip(forms).enumerate() {
+        if let Some((_, clitic)) = clitics.next_if(|(at, _)| *at == k) {
+            tokens.push(clitic);
+            inflected.push(false);
+            other_forms.push(None);
+        }
+        tokens.push(tok);
+        inflected.push(inf);
+        other_forms.push(form);
+    }
+    *out = Normalised {
+        tokens,
+        inflected,
+        other_forms,
+    };
 }
 
 /// Can the spotter open a name at this token: a capitalised word (every word of a script
@@ -230,14 +266,26 @@ fn try_forms(
             && (gap == "-" || (gap == " " && is_capitalised(second)))
     };
     if second_joins {
-        for mut s in forms(&window[1].folded) {
-            // The first word as written, then in each of its forms.
-            let len = longest_end_as(gazetteer, window, None, Some(&mut s)).filter(|&l| l >= 2);
-            consider(len, &original, Some(&s));
-            for f in &mut first {
-                let len =
-                    longest_end_as(gazetteer, window, Some(f), Some(&mut s)).filter(|&l| l >= 2);
-                consider(len, f, Some(&s));
+        // Only a first word some name of several words starts with can open one: most
+        // forms of the first word start none, and are not tried with every form of
+        // the second.
+        let names = gazetteer.names();
+        let opens = |a: &str| names.starts_key(a.as_bytes().iter().chain(b" "));
+        let original_opens = opens(&original);
+        let first_opens: Vec<bool> = first.iter().map(|f| opens(f)).collect();
+        if original_opens || first_opens.contains(&true) {
+            for mut s in forms(&window[1].folded) {
+                // The first word as written, then in each of its forms.
+                if original_opens {
+                    let len =
+                        longest_end_as(gazetteer, window, None, Some(&mut s)).filter(|&l| l >= 2);
+                    consider(len, &original, Some(&s));
+                }
+                for (f, _) in first.iter_mut().zip(&first_opens).filter(|(_, &o)| o) {
+                    let len = longest_end_as(gazetteer, window, Some(f), Some(&mut s))
+                        .filter(|&l| l >= 2);
+                    consider(len, f, Some(&s));
+                }
             }
         }
     }
@@ -253,13 +301,15 @@ fn try_forms(
     Some(len)
 }
 
-/// Splits Arabic proclitics off token `i` when the rest starts a name. Returns how
-/// many tokens, counting the clitic, the clitic and the name span.
+/// Splits Arabic proclitics off token `i` when the rest starts a name: token `i`
+/// becomes the name, and the clitic is added to `clitics` to be put before it. Returns
+/// how many tokens the name spans.
 fn try_proclitics(
     gazetteer: &Gazetteer,
     text: &str,
     out: &mut Normalised,
     i: usize,
+    clitics: &mut Vec<(usize, Token)>,
 ) -> Option<usize> {
     let end = out.tokens.len().min(i + MAX_NAME_TOKENS);
     let tok = out.tokens[i].clone();
@@ -288,19 +338,15 @@ fn try_proclitics(
         end: tok.end,
         folded: form,
     };
-    if skip == 0 {
-        out.tokens[i] = name;
-        out.inflected[i] = true;
-        return Some(len);
+    out.tokens[i] = name;
+    out.inflected[i] = true;
+    if skip > 0 {
+        let clitic = Token {
+            start: tok.start,
+            end: tok.start + skip,
+            folded: String::new(),
+        };
+        clitics.push((i, clitic));
     }
-    let clitic = Token {
-        start: tok.start,
-        end: tok.start + skip,
-        folded: String::new(),
-    };
-    out.tokens[i] = clitic;
-    out.tokens.insert(i + 1, name);
-    out.inflected.insert(i + 1, true);
-    out.other_forms.insert(i + 1, None);
-    Some(len + 1)
+    Some(len)
 }
