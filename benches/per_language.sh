@@ -9,15 +9,19 @@
 #     lines, cut at 60,000 bytes;
 #   * ar de es fr ru zh: the evaluation documents of tests/data/multilingual/<lang>.jsonl
 #     joined by blank lines and repeated to 60,000 bytes (cut on a character boundary);
+#   * en-dense: benches/data/en-dense.txt (English news sentences written for this
+#     bench, as dense in place names as the evaluation sentences) repeated likewise, a
+#     control: news text holds about a sixth of their place names per KB, and
+#     resolution and output cost per mention, not per byte;
 #   * empty: "x\n", whose count is the start-up (index open, tables) subtracted from
 #     every other count.
 # Each text is mapped as one document by `mentionmap map FILE -o OUT.geojson`.
 #
-# Printed per language: instructions per byte of text (start-up subtracted) and its ratio
-# to English's; toponym mentions per KB of the output (the evaluation sentences hold
-# about 6x the place names of news text per KB, and resolution and output cost per
-# mention); instructions per mention; and instructions per byte in the spotter alone
-# (Spotter::spot, inclusive), where the language paths are, with its ratio to English's.
+# Printed per text: instructions per byte (start-up subtracted) and its ratio to English
+# news (en) and to the dense English control (en-dense); place mentions per KB of text
+# (from the output); instructions per mention; and instructions per byte in the spotter
+# alone (Spotter::spot, inclusive), where the language paths are, with its ratio to
+# English news's.
 #
 #   benches/per_language.sh [--no-build] [--bin PATH] [LANG ...]
 set -euo pipefail
@@ -43,9 +47,9 @@ command -v valgrind >/dev/null || { echo "per_language.sh: valgrind is not insta
 [ -x "$BIN" ] || { echo "per_language.sh: no binary at $BIN" >&2; exit 1; }
 
 # The texts, byte for byte the same on every run.
-python3 - "$WORK" ../shared/eval/dev/GeoVirus.jsonl tests/data/multilingual "${LANGS[@]}" <<'PY'
+python3 - "$WORK" ../shared/eval/dev/GeoVirus.jsonl tests/data/multilingual benches/data/en-dense.txt "${LANGS[@]}" <<'PY'
 import json, sys
-work, english, multi, langs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+work, english, multi, dense, langs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
 SIZE = 60_000
 
 def texts(path):
@@ -64,9 +68,13 @@ def write(name, data):
 
 write("empty", b"x\n")
 write("en", cut("\n\n".join(texts(english)).encode()))
+
+def repeated(unit: bytes) -> bytes:
+    return cut(unit * (SIZE // len(unit) + 1))
+
+write("en-dense", repeated(open(dense, "rb").read().rstrip(b"\n") + b"\n\n"))
 for lang in langs:
-    unit = ("\n\n".join(texts(f"{multi}/{lang}.jsonl")) + "\n\n").encode()
-    write(lang, cut(unit * (SIZE // len(unit) + 1)))
+    write(lang, repeated(("\n\n".join(texts(f"{multi}/{lang}.jsonl")) + "\n\n").encode()))
 PY
 
 # callgrind's total for one text; the spotter's inclusive count goes to $WORK/<name>.spot.
@@ -89,7 +97,7 @@ count() {
 EMPTY=$(count empty)
 {
   echo "empty $EMPTY 2 0"
-  for l in en "${LANGS[@]}"; do
+  for l in en en-dense "${LANGS[@]}"; do
     total=$(count "$l")
     bytes=$(wc -c <"$WORK/$l.txt")
     mentions=$(python3 -c 'import json,sys; print(sum(f["properties"]["mention_count"] for f in json.load(open(sys.argv[1]))["features"]))' "$WORK/$l.out.geojson")
@@ -101,14 +109,18 @@ import sys
 rows = [line.split() for line in open(sys.argv[1])]
 empty = int(rows[0][1])
 print(f"start-up (empty text): {empty:,} instructions")
-print("%-5s %7s %10s %6s %11s %15s %15s %6s" % ("lang", "bytes", "instr/byte", "x en", "mentions/KB", "K instr/mention", "spot instr/byte", "x en"))
-base = spot_base = None
-for name, total, size, mentions, *spot in rows[1:]:
+print("%-8s %7s %10s %6s %8s %11s %15s %15s %6s" % ("text", "bytes", "instr/byte", "x en", "x dense", "mentions/KB", "K instr/mention", "spot instr/byte", "x en"))
+per_byte, spot, per_mention, density, sizes = {}, {}, {}, {}, {}
+for name, total, size, mentions, *spotted in rows[1:]:
     total, size, mentions = int(total), int(size), int(mentions)
-    per_byte = (total - empty) / size
-    spot = int(spot[0]) / size if spot else float("nan")
-    if base is None:
-        base, spot_base = per_byte, spot
-    per_mention = (total - empty) / mentions / 1000 if mentions else float("nan")
-    print(f"{name:<5} {size:>7} {per_byte:>10.0f} {per_byte / base:>5.2f}x {mentions / size * 1000:>11.1f} {per_mention:>15.0f} {spot:>15.0f} {spot / spot_base:>5.2f}x")
+    sizes[name] = size
+    per_byte[name] = (total - empty) / size
+    spot[name] = int(spotted[0]) / size if spotted else float("nan")
+    per_mention[name] = (total - empty) / mentions / 1000 if mentions else float("nan")
+    density[name] = mentions / size * 1000
+en, dense = per_byte["en"], per_byte["en-dense"]
+for name in per_byte:
+    print(f"{name:<8} {sizes[name]:>7} {per_byte[name]:>10.0f} {per_byte[name] / en:>5.2f}x"
+          f" {per_byte[name] / dense:>7.2f}x {density[name]:>11.1f} {per_mention[name]:>15.0f}"
+          f" {spot[name]:>15.0f} {spot[name] / spot['en']:>5.2f}x")
 PY
