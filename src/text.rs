@@ -39,7 +39,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     let mut start: Option<usize> = None;
     for (i, c) in text.char_indices() {
         // Combining marks stay inside a word (decomposed input, Arabic vowel signs).
-        let word_char = c.is_alphanumeric() || (start.is_some() && is_combining_mark(c));
+        let word_char = is_alphanumeric(c) || (start.is_some() && is_combining_mark(c));
         match (word_char, start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
@@ -109,9 +109,41 @@ pub fn fold_name(name: &str) -> String {
 /// without case (Arabic, Chinese ...), where capitalisation carries no signal.
 pub fn is_capitalised(word: &str) -> bool {
     match word.chars().next() {
+        // The general test below gives these without Unicode tables: ASCII, the basic
+        // Russian alphabet, and the letters of the Arabic alphabet and the common CJK
+        // ideographs, which have no case and count as capitals. std's alphabetic
+        // table costs some 500 instructions per character outside Latin, and every
+        // word of an Arabic, Russian or Chinese text is asked
+        // (`letter_ranges_take_the_short_way` checks the ranges against the general
+        // test).
+        Some(c) if c.is_ascii() => c.is_ascii_uppercase(),
+        Some(c) if CASELESS_LETTERS.iter().any(|r| r.contains(&c)) => true,
+        Some(c) if CYRILLIC_UPPER.contains(&c) => true,
+        Some(c) if CYRILLIC_LOWER.contains(&c) => false,
         Some(c) => c.is_uppercase() || (c.is_alphabetic() && !c.is_lowercase()),
         None => false,
     }
+}
+
+/// Ranges of letters without case: the Arabic alphabet (hamza to yeh) and the CJK
+/// Unified Ideographs block.
+const CASELESS_LETTERS: [std::ops::RangeInclusive<char>; 2] =
+    ['\u{0620}'..='\u{064A}', '\u{4E00}'..='\u{9FFF}'];
+/// The basic Russian alphabet's capitals (А to Я) ...
+const CYRILLIC_UPPER: std::ops::RangeInclusive<char> = '\u{0410}'..='\u{042F}';
+/// ... and small letters (а to я).
+const CYRILLIC_LOWER: std::ops::RangeInclusive<char> = '\u{0430}'..='\u{044F}';
+
+/// `char::is_alphanumeric`, answered without Unicode tables for ASCII and the letter
+/// ranges [`is_capitalised`] knows (the tokenizer asks it of every character).
+fn is_alphanumeric(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    CASELESS_LETTERS.iter().any(|r| r.contains(&c))
+        || CYRILLIC_UPPER.contains(&c)
+        || CYRILLIC_LOWER.contains(&c)
+        || c.is_alphanumeric()
 }
 
 /// True when every cased letter of the word is upper case and it has at least one.
@@ -171,6 +203,22 @@ impl CharOffsets {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn letter_ranges_take_the_short_way() {
+        let general = |c: char| c.is_uppercase() || (c.is_alphabetic() && !c.is_lowercase());
+        for c in CASELESS_LETTERS
+            .iter()
+            .cloned()
+            .flatten()
+            .chain([CYRILLIC_UPPER, CYRILLIC_LOWER].into_iter().flatten())
+            .chain((0..128u8).map(char::from))
+        {
+            assert_eq!(is_capitalised(&c.to_string()), general(c), "{c:?}");
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+        }
+        assert!(is_capitalised("حلب") && is_capitalised("北京") && !is_capitalised("aleppo"));
+    }
 
     #[test]
     fn folds_case_diacritics_and_abbreviations() {

@@ -403,6 +403,21 @@ impl NameIndex {
 }
 
 impl NameIndex {
+    /// True when some key starts with these bytes (one walk of the automaton): the
+    /// spotter asks it before trying many combinations that share a beginning.
+    pub fn starts_key<'b>(&self, bytes: impl IntoIterator<Item = &'b u8>) -> bool {
+        let fst: &Fst<FstBytes> = self.map.as_fst();
+        let mut node: Node = fst.root();
+        let mut out = Output::zero();
+        for &b in bytes {
+            match step(fst, node, out, b) {
+                Some((n, o)) => (node, out) = (n, o),
+                None => return false,
+            }
+        }
+        true
+    }
+
     /// Every key that is a prefix of `s`, as (length in bytes, key ordinal), shortest
     /// first: one walk of the automaton. The spotter uses it for scripts written
     /// without spaces, where a name may start and end anywhere inside a token.

@@ -68,7 +68,11 @@ pub fn russian_forms(folded: &str) -> Vec<String> {
             continue;
         }
         for r in *replacements {
-            let form = format!("{stem}{r}");
+            // Built by hand: `format!` costs several times the two copies, and every
+            // capitalised Russian word that names no place as written comes here.
+            let mut form = String::with_capacity(stem.len() + r.len());
+            form.push_str(stem);
+            form.push_str(r);
             if form != folded && !out.contains(&form) {
                 out.push(form);
             }
@@ -118,7 +122,10 @@ fn strip_endings(folded: &str, endings: &[(&str, &str)]) -> Vec<String> {
     for (ending, base) in endings {
         if let Some(stem) = folded.strip_suffix(ending) {
             if stem.chars().count() >= MIN_STEM_CHARS {
-                out.push(format!("{stem}{base}"));
+                let mut form = String::with_capacity(stem.len() + base.len());
+                form.push_str(stem);
+                form.push_str(base);
+                out.push(form);
             }
         }
     }

@@ -47,10 +47,23 @@ pub fn normalise(
         tokens,
     };
     let german = lang == Some("de");
+    // Arabic clitics split off a token, by the token's index: inserted in one pass at
+    // the end, since inserting each into the token vector as found moved the rest of
+    // the text every time (quadratic in the text's length).
+    let mut clitics: Vec<(usize, Token)> = Vec::new();
     let mut i = 0;
     while i < out.tokens.len() {
         let surface = out.tokens[i].surface(text);
-        if let Some(end) = longest_end(gazetteer, &out.tokens[i..]) {
+        // The spotter opens no name at a lower-case word of a cased script, so a name
+        // found there would only hide the words after it from the steps below; most
+        // words of running text are such words, and walking the automaton from each
+        // was half the cost of normalising German, Spanish and French.
+        let found = if can_open(tables, &out.tokens[i], surface, lang) {
+            longest_end(gazetteer, &out.tokens[i..])
+        } else {
+            None
+        };
+        if let Some(end) = found {
             if end == 1 {
                 out.other_forms[i] = other_form(gazetteer, &out.tokens[i], surface, german);
             }
@@ -70,12 +83,54 @@ pub fn normalise(
                     try_forms(gazetteer, text, &mut out, i, (german_adjective_forms, 2))
                 })
             }
-            Script::Arabic => try_proclitics(gazetteer, text, &mut out, i),
+            Script::Arabic => try_proclitics(gazetteer, text, &mut out, i, &mut clitics),
             _ => None,
         };
         i += step.unwrap_or(1);
     }
+    insert_clitics(&mut out, clitics);
     out
+}
+
+/// Puts each split-off clitic before its name token (`clitics` in token order). A
+/// clitic is no name: no generated key, no other form.
+fn insert_clitics(out: &mut Normalised, clitics: Vec<(usize, Token)>) {
+    if clitics.is_empty() {
+        return;
+    }
+    let n = out.tokens.len() + clitics.len();
+    let mut tokens = Vec::with_capacity(n);
+    let mut inflected = Vec::with_capacity(n);
+    let mut other_forms = Vec::with_capacity(n);
+    let mut clitics = clitics.into_iter().peekable();
+    let old = std::mem::take(&mut out.tokens).into_iter();
+    let flags = std::mem::take(&mut out.inflected).into_iter();
+    let forms = std::mem::take(&mut out.other_forms).into_iter();
+    for (k, ((tok, inf), form)) in old.zip(flags).zip(forms).enumerate() {
+        if let Some((_, clitic)) = clitics.next_if(|(at, _)| *at == k) {
+            tokens.push(clitic);
+            inflected.push(false);
+            other_forms.push(None);
+        }
+        tokens.push(tok);
+        inflected.push(inf);
+        other_forms.push(form);
+    }
+    *out = Normalised {
+        tokens,
+        inflected,
+        other_forms,
+    };
+}
+
+/// Can the spotter open a name at this token: a capitalised word (every word of a script
+/// without capitals counts), a number or empty key, or a word of the demonym table
+/// (read as a lower-case demonym, see [`is_demonym_reading`])?
+fn can_open(tables: &Tables, tok: &Token, surface: &str, lang: Option<&str>) -> bool {
+    is_capitalised(surface)
+        || tok.folded.bytes().all(|b| b.is_ascii_digit())
+        || table_language(surface, lang)
+            .is_some_and(|code| tables.get(code).demonyms.contains_key(&tok.folded))
 }
 
 /// The language whose tables hold a word: Cyrillic and Arabic words are read by their
@@ -117,11 +172,14 @@ pub fn is_demonym_reading(
     lang: Option<&str>,
 ) -> bool {
     table_language(surface, lang).is_some_and(|code| {
-        tables
-            .get(code)
-            .demonyms
-            .get(&crate::text::fold_word(surface))
-            .is_some_and(|e| e == folded)
+        let table = tables.get(code);
+        // Most words are no English demonym: one look-up of the key as it is, before
+        // folding the surface again (an allocation per word of running text).
+        table.demonym_targets.contains(folded)
+            && table
+                .demonyms
+                .get(&crate::text::fold_word(surface))
+                .is_some_and(|e| e == folded)
     })
 }
 
@@ -146,6 +204,30 @@ fn longest_end(gazetteer: &Gazetteer, window: &[Token]) -> Option<usize> {
         .map(|m| m.end_token)
 }
 
+/// [`longest_end`] of `window` with the keys of its first token, and of its second
+/// when given, replaced for the walk. The keys are swapped in and back, so no token is
+/// copied: the forms of every capitalised word are tried, and copying the window of
+/// eight tokens (a string each) for each one cost more than the walks.
+fn longest_end_as(
+    gazetteer: &Gazetteer,
+    window: &mut [Token],
+    first: Option<&mut String>,
+    second: Option<&mut String>,
+) -> Option<usize> {
+    let swap = |window: &mut [Token], k: usize, key: Option<&mut String>| {
+        if let Some(key) = key {
+            std::mem::swap(&mut window[k].folded, key);
+        }
+    };
+    let (mut first, mut second) = (first, second);
+    swap(window, 0, first.as_deref_mut());
+    swap(window, 1, second.as_deref_mut());
+    let end = longest_end(gazetteer, window);
+    swap(window, 0, first);
+    swap(window, 1, second);
+    end
+}
+
 /// Tries the dictionary forms of token `i`, and of `i` (as written or in a form)
 /// with token `i + 1` in a form ("Нижнем Новгороде"). Keeps the combination that
 /// starts the longest name (the first such, in the forms' order) of at least
@@ -158,8 +240,8 @@ fn try_forms(
     (forms, min_tokens): (fn(&str) -> Vec<String>, usize),
 ) -> Option<usize> {
     let end = out.tokens.len().min(i + MAX_NAME_TOKENS);
-    let mut window: Vec<Token> = out.tokens[i..end].to_vec();
-    let first = forms(&window[0].folded);
+    let window = &mut out.tokens[i..end];
+    let mut first = forms(&window[0].folded);
     let mut best: Option<(usize, String, Option<String>)> = None;
     let mut consider = |len: Option<usize>, a: &str, b: Option<&str>| {
         if let Some(len) = len.filter(|&l| l >= min_tokens) {
@@ -169,9 +251,9 @@ fn try_forms(
         }
     };
     let original = window[0].folded.clone();
-    for f in &first {
-        window[0].folded = f.clone();
-        consider(longest_end(gazetteer, &window), f, None);
+    for f in &mut first {
+        let len = longest_end_as(gazetteer, window, Some(f), None);
+        consider(len, f, None);
     }
     // A second word joins the name after a hyphen ("Ростов-на-Дону"), or after a
     // space when it is capitalised too ("Нижнем Новгороде"): a lower-case word after a
@@ -184,13 +266,26 @@ fn try_forms(
             && (gap == "-" || (gap == " " && is_capitalised(second)))
     };
     if second_joins {
-        let second_original = window[1].folded.clone();
-        for s in forms(&second_original) {
-            window[1].folded = s.clone();
-            for a in std::iter::once(&original).chain(&first) {
-                window[0].folded = a.clone();
-                let len = longest_end(gazetteer, &window).filter(|&l| l >= 2);
-                consider(len, a, Some(&s));
+        // Only a first word some name of several words starts with can open one: most
+        // forms of the first word start none, and are not tried with every form of
+        // the second.
+        let names = gazetteer.names();
+        let opens = |a: &str| names.starts_key(a.as_bytes().iter().chain(b" "));
+        let original_opens = opens(&original);
+        let first_opens: Vec<bool> = first.iter().map(|f| opens(f)).collect();
+        if original_opens || first_opens.contains(&true) {
+            for mut s in forms(&window[1].folded) {
+                // The first word as written, then in each of its forms.
+                if original_opens {
+                    let len =
+                        longest_end_as(gazetteer, window, None, Some(&mut s)).filter(|&l| l >= 2);
+                    consider(len, &original, Some(&s));
+                }
+                for (f, _) in first.iter_mut().zip(&first_opens).filter(|(_, &o)| o) {
+                    let len = longest_end_as(gazetteer, window, Some(f), Some(&mut s))
+                        .filter(|&l| l >= 2);
+                    consider(len, f, Some(&s));
+                }
             }
         }
     }
@@ -206,19 +301,21 @@ fn try_forms(
     Some(len)
 }
 
-/// Splits Arabic proclitics off token `i` when the rest starts a name. Returns how
-/// many tokens, counting the clitic, the clitic and the name span.
+/// Splits Arabic proclitics off token `i` when the rest starts a name: token `i`
+/// becomes the name, and the clitic is added to `clitics` to be put before it. Returns
+/// how many tokens the name spans.
 fn try_proclitics(
     gazetteer: &Gazetteer,
     text: &str,
     out: &mut Normalised,
     i: usize,
+    clitics: &mut Vec<(usize, Token)>,
 ) -> Option<usize> {
     let end = out.tokens.len().min(i + MAX_NAME_TOKENS);
-    let mut window: Vec<Token> = out.tokens[i..end].to_vec();
     let tok = out.tokens[i].clone();
+    let window = &mut out.tokens[i..end];
     let mut best: Option<(usize, usize, String)> = None;
-    for (skip, form) in arabic_forms(&tok.folded) {
+    for (skip, mut form) in arabic_forms(&tok.folded) {
         // The clitic letters fold to themselves, so their length in the key is their
         // length in the text, unless vowel marks were written on them: then check.
         let cut = tok.start + skip;
@@ -228,12 +325,8 @@ fn try_proclitics(
         {
             continue;
         }
-        window[0] = Token {
-            start: tok.start + skip,
-            end: tok.end,
-            folded: form.clone(),
-        };
-        if let Some(len) = longest_end(gazetteer, &window) {
+        // The walk reads keys only, so the form stands in for the token's key.
+        if let Some(len) = longest_end_as(gazetteer, window, Some(&mut form), None) {
             if best.as_ref().map_or(true, |(l, _, _)| len > *l) {
                 best = Some((len, skip, form));
             }
@@ -245,19 +338,15 @@ fn try_proclitics(
         end: tok.end,
         folded: form,
     };
-    if skip == 0 {
-        out.tokens[i] = name;
-        out.inflected[i] = true;
-        return Some(len);
+    out.tokens[i] = name;
+    out.inflected[i] = true;
+    if skip > 0 {
+        let clitic = Token {
+            start: tok.start,
+            end: tok.start + skip,
+            folded: String::new(),
+        };
+        clitics.push((i, clitic));
     }
-    let clitic = Token {
-        start: tok.start,
-        end: tok.start + skip,
-        folded: String::new(),
-    };
-    out.tokens[i] = clitic;
-    out.tokens.insert(i + 1, name);
-    out.inflected.insert(i + 1, true);
-    out.other_forms.insert(i + 1, None);
-    Some(len + 1)
+    Some(len)
 }

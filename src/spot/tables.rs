@@ -32,6 +32,9 @@ pub struct LangTables {
     /// them up as that demonym, so they tell resolution which country the text is
     /// about, as English demonyms do.
     pub demonyms: HashMap<String, String>,
+    /// The English demonyms `demonyms` leads to, so that a word can be ruled out as a
+    /// demonym reading by its key alone, without folding its surface again.
+    pub demonym_targets: HashSet<String>,
 }
 
 /// Tables for every language the spotter knows, looked up by ISO 639-1 code.
@@ -899,6 +902,7 @@ impl Tables {
             langs: RAW
                 .iter()
                 .map(|r| {
+                    let demonyms = demonyms_of(r.code);
                     (
                         r.code,
                         LangTables {
@@ -907,7 +911,8 @@ impl Tables {
                             connectors: fold_set(r.connectors),
                             organisation_heads: fold_set(r.organisation_heads),
                             stopwords: fold_set(r.stopwords),
-                            demonyms: demonyms_of(r.code),
+                            demonym_targets: demonyms.values().cloned().collect(),
+                            demonyms,
                         },
                     )
                 })
