@@ -4,8 +4,8 @@
 //! `--explain` can show why one won:
 //!
 //! * `prior` — how likely the place is to be written about at all: countries and
-//!   continents high, first-level regions next, cities by log population with a bonus
-//!   for capitals and admin seats, sections of cities low.
+//!   continents high, first-level regions next, counties and cities by log population
+//!   (cities with a bonus for capitals and admin seats), sections of cities low.
 //! * `name` — how the text names it: its preferred name, an abbreviation or demonym,
 //!   or one of its alternate names (weaker: alternate names are many and foreign).
 //! * `pair` — "Paris, Texas": a name followed by ", " and a region or country that
@@ -200,12 +200,13 @@ const ADMIN2_OFFSET: f64 = 0.8;
 
 /// The prior of a second-level region: by log population like a city ("Orange
 /// County" of 3 million people before the one of 8,000), flat when the population
-/// is unknown.
+/// is unknown. Never below [`ADMIN2_PRIOR`]: a county named alone passed the
+/// threshold (2.2) with the flat prior, and a small county still should.
 fn admin2_prior(population: u64) -> f64 {
     if population == 0 {
         return ADMIN2_PRIOR;
     }
-    ADMIN2_PER_DECADE * ((population as f64) + 10.0).log10() + ADMIN2_OFFSET
+    (ADMIN2_PER_DECADE * ((population as f64) + 10.0).log10() + ADMIN2_OFFSET).max(ADMIN2_PRIOR)
 }
 
 /// An informal or member-defined region (Darfur, the Middle East) is named in news as

@@ -472,7 +472,13 @@ const GEOGRAPHIC_GENERICS: &[&str] = &[
 /// feature's name ("orange county", "red river")? One word alone is no such name.
 pub fn ends_in_geographic_generic(key: &str) -> bool {
     key.rsplit_once(' ')
-        .is_some_and(|(_, last)| GEOGRAPHIC_GENERICS.contains(&last))
+        .is_some_and(|(_, last)| is_geographic_generic(last))
+}
+
+/// Is this folded word a generic that closes a county's or physical feature's name
+/// ("county", "river")?
+pub fn is_geographic_generic(folded: &str) -> bool {
+    GEOGRAPHIC_GENERICS.contains(&folded)
 }
 
 /// Is this folded word a place noun ("area", "district")? For callers without a

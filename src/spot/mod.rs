@@ -441,10 +441,11 @@ impl<'a> Spotter<'a> {
             let Some(b) = begin else { continue };
             let person = b..run.end;
             let last = &tokens[run.end - 1];
-            // "Victoria Falls", "Jordan Valley", "Washington Post": a place or an
-            // organisation, not a person.
+            // "Victoria Falls", "Jordan Valley", "Washington Post", "Santa Clara
+            // County": a place or an organisation, not a person.
             if self.lexicon.is_place_noun(&last.folded)
                 || self.lexicon.is_organisation_head(&last.folded)
+                || lexicon::is_geographic_generic(&last.folded)
             {
                 continue;
             }
@@ -727,6 +728,19 @@ mod tests {
         let s = spot("He told us the U.S.-Russia talks and US aid help Syrian towns.");
         assert_eq!(surfaces(&s), ["U.S.", "US", "Syrian"]);
         assert_eq!(s.mentions[2].kind(), NameKind::Demonym);
+    }
+
+    #[test]
+    fn a_given_name_before_a_generic_is_no_person() {
+        let g = from_tsv(
+            "id\tname\tkind\tfeature_code\tcountry_code\tadmin1\tpopulation\tlat\tlon\tnames\tabbreviations\tdemonyms\n\
+9000006085\tSanta Clara County\tadmin2\tADM2\tUS\tCA\t1910232\t37.23\t-121.7\t\t\t\n",
+        );
+        let lex = Lexicon::new();
+        let s = Spotter::new(&g, &lex, SpotOptions::default())
+            .spot("A court reversed a Santa Clara County conviction.");
+        assert_eq!(surfaces(&s), ["Santa Clara County"]);
+        assert!(s.persons.is_empty());
     }
 
     #[test]
