@@ -593,3 +593,49 @@ fn min_confidence_trades_recall_for_precision_and_eval_reports_calibration() {
         assert_eq!(n, overall["scores"]["predicted"].as_u64().unwrap());
     }
 }
+
+#[test]
+fn eval_coverage_gaps_lists_far_and_absent_gold_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("tiny.jsonl");
+    let text = "Aleppo, Aleppo and Qzxwvbury.";
+    // Aleppo at its own point (covered), Aleppo placed in the Atlantic (far), and a name
+    // no gazetteer holds (absent).
+    let doc = serde_json::json!({"id": "t1", "text": text, "toponyms": [
+        {"start": 0, "end": 6, "name": "Aleppo", "lat": 36.2, "lon": 37.16},
+        {"start": 8, "end": 14, "name": "Aleppo", "lat": 0.0, "lon": -30.0},
+        {"start": 19, "end": 28, "name": "Qzxwvbury", "lat": 10.0, "lon": 10.0},
+    ]});
+    std::fs::write(&corpus, format!("{doc}\n")).unwrap();
+    let gaps = dir.path().join("gaps.jsonl");
+    let out = run(
+        &[
+            "eval",
+            corpus.to_str().unwrap(),
+            "--coverage-gaps",
+            gaps.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The coverage table is printed too.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("gazetteer coverage"), "{stdout}");
+    let rows: Vec<Value> = std::fs::read_to_string(&gaps)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0]["name"], "Aleppo");
+    assert_eq!(rows[0]["covered"], "far");
+    assert_eq!(rows[0]["nearest_kind"], "city");
+    assert!(rows[0]["nearest_km"].as_f64().unwrap() > 3000.0);
+    assert_eq!(rows[1]["covered"], "absent");
+    assert!(rows[1]["nearest_km"].is_null());
+    assert_eq!(rows[0]["corpus"], "tiny");
+}

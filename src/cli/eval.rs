@@ -40,6 +40,11 @@ pub struct EvalArgs {
     /// name within 161 km of the gold point (an upper bound of acc@161).
     #[arg(long)]
     pub coverage: bool,
+    /// Write every gold toponym the gazetteer does not cover here, one JSON line each
+    /// (corpus, name, gold point, `far` or `absent`, the nearest entry of the name), for
+    /// `scripts/coverage_gaps.py`. Implies `--coverage`.
+    #[arg(long, value_name = "FILE")]
+    pub coverage_gaps: Option<PathBuf>,
     /// Write the confidence model's inputs and outcome for every resolved mention here
     /// (JSONL: corpus, inputs, right), for `scripts/calibrate`.
     #[arg(long, value_name = "FILE")]
@@ -98,6 +103,11 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
         Some(p) => Some(mentionmap::atomic_file::AtomicFile::create(p)?),
         None => None,
     };
+    let mut gaps_out = match &args.coverage_gaps {
+        Some(p) => Some(mentionmap::atomic_file::AtomicFile::create(p)?),
+        None => None,
+    };
+    let show_coverage = args.coverage || args.coverage_gaps.is_some();
     let mut reliability: Vec<(String, Reliability)> = Vec::new();
     let mut preds_out = match &args.predictions {
         Some(p) => Some(mentionmap::atomic_file::AtomicFile::create(p)?),
@@ -145,9 +155,21 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
                     continue;
                 }
             };
-            if args.coverage {
+            if show_coverage {
                 for t in &doc.toponyms {
                     cover.add(coverage::check(&gazetteer, t));
+                }
+            }
+            if let Some(w) = gaps_out.as_mut() {
+                for g in doc
+                    .toponyms
+                    .iter()
+                    .filter_map(|t| coverage::gap(&gazetteer, t))
+                {
+                    let mut row = serde_json::json!(g);
+                    row["corpus"] = serde_json::json!(name);
+                    row["id"] = serde_json::json!(doc.id);
+                    writeln!(w, "{row}").map_err(out_err)?;
                 }
             }
             let t0 = Instant::now();
@@ -235,7 +257,7 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
                     .1;
                 let mut v = serde_json::json!({"corpus": n, "scores": s, "mb_per_s": mbs,
                     "ece": r.ece(), "reliability": r.bins});
-                if args.coverage {
+                if show_coverage {
                     v["coverage"] = serde_json::json!(c);
                 }
                 v
@@ -245,7 +267,7 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
     } else {
         print_table(&rows);
         print_reliability(&reliability);
-        if args.coverage {
+        if show_coverage {
             print_coverage(&covered);
         }
         println!(
@@ -261,6 +283,9 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
         );
     }
     if let Some(w) = errors_out {
+        w.commit()?;
+    }
+    if let Some(w) = gaps_out {
         w.commit()?;
     }
     if let Some(w) = dump_out {

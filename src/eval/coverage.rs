@@ -57,6 +57,51 @@ pub fn check(gazetteer: &Gazetteer, t: &GoldToponym) -> Covered {
     }
 }
 
+/// A gold toponym the gazetteer does not cover, with the nearest entry of its name
+/// (for `eval --coverage-gaps`, so that the remaining gaps can be sorted into classes:
+/// names absent, and names held only for a far point of some kind).
+#[derive(Debug, Clone, Serialize)]
+pub struct Gap {
+    /// The gold toponym's text.
+    pub name: String,
+    /// Gold latitude, degrees.
+    pub lat: f64,
+    /// Gold longitude, degrees.
+    pub lon: f64,
+    /// `far` or `absent`.
+    pub covered: &'static str,
+    /// The nearest entry's kind (`far` only).
+    pub nearest_kind: Option<crate::gazetteer::PlaceKind>,
+    /// The nearest entry's feature code (`far` only).
+    pub nearest_feature_code: Option<String>,
+    /// The nearest entry's name (`far` only).
+    pub nearest_name: Option<String>,
+    /// Distance from the gold point to the nearest entry, km (`far` only).
+    pub nearest_km: Option<f64>,
+}
+
+/// The gap record of one gold toponym, or `None` when the gazetteer covers it.
+pub fn gap(gazetteer: &Gazetteer, t: &GoldToponym) -> Option<Gap> {
+    let nearest = gazetteer
+        .lookup(&t.name)
+        .into_iter()
+        .map(|(_, p)| (haversine_km((p.lon, p.lat), (t.lon, t.lat)), p))
+        .min_by(|a, b| a.0.total_cmp(&b.0));
+    if nearest.as_ref().is_some_and(|(km, _)| *km <= COVERAGE_KM) {
+        return None;
+    }
+    Some(Gap {
+        name: t.name.clone(),
+        lat: t.lat,
+        lon: t.lon,
+        covered: if nearest.is_some() { "far" } else { "absent" },
+        nearest_kind: nearest.as_ref().map(|(_, p)| p.kind),
+        nearest_feature_code: nearest.as_ref().map(|(_, p)| p.feature_code.clone()),
+        nearest_name: nearest.as_ref().map(|(_, p)| p.name.clone()),
+        nearest_km: nearest.as_ref().map(|(km, _)| (km * 10.0).round() / 10.0),
+    })
+}
+
 impl Coverage {
     /// Adds one gold toponym's outcome.
     pub fn add(&mut self, c: Covered) {
@@ -119,6 +164,13 @@ mod tests {
             c.add(x);
         }
         assert_eq!((c.gold, c.near, c.far, c.absent), (4, 2, 1, 1));
+        assert!(gap(&g, &gold("Halab", 36.3, 37.3)).is_none());
+        let far = gap(&g, &gold("Alexandria", 31.2, 29.9)).expect("a gap");
+        assert_eq!(far.covered, "far");
+        assert_eq!(far.nearest_kind, Some(crate::gazetteer::PlaceKind::City));
+        assert!(far.nearest_km.is_some_and(|km| km > 5000.0));
+        let absent = gap(&g, &gold("Damascus", 33.5, 36.3)).expect("a gap");
+        assert_eq!((absent.covered, absent.nearest_km), ("absent", None));
         assert!((c.share() - 0.5).abs() < 1e-12);
     }
 }

@@ -4,8 +4,8 @@
 //! `--explain` can show why one won:
 //!
 //! * `prior` — how likely the place is to be written about at all: countries and
-//!   continents high, first-level regions next, cities by log population with a bonus
-//!   for capitals and admin seats, sections of cities low.
+//!   continents high, first-level regions next, counties and cities by log population
+//!   (cities with a bonus for capitals and admin seats), sections of cities low.
 //! * `name` — how the text names it: its preferred name, an abbreviation or demonym,
 //!   or one of its alternate names (weaker: alternate names are many and foreign).
 //! * `pair` — "Paris, Texas": a name followed by ", " and a region or country that
@@ -172,7 +172,7 @@ pub fn prior(p: &Place) -> f64 {
         PlaceKind::Continent => 2.0,
         PlaceKind::Country => 2.5,
         PlaceKind::Admin1 => 1.8,
-        PlaceKind::Admin2 => 1.2,
+        PlaceKind::Admin2 => admin2_prior(p.population),
         PlaceKind::City => {
             let seat = match p.feature_code.as_str() {
                 "PPLC" => 0.5,
@@ -186,6 +186,29 @@ pub fn prior(p: &Place) -> f64 {
         PlaceKind::Area => AREA_PRIOR,
         PlaceKind::Physical => physical_prior(&p.feature_code),
     }
+}
+
+/// A second-level region of unknown population (UK counties, Philippine provinces in
+/// the bundled data): between a town and a first-level region.
+const ADMIN2_PRIOR: f64 = 1.2;
+/// Prior per tenfold population of a county. Smaller than a city's 0.25: counties of one
+/// name differ by population as much as towns do, but the county a text means is
+/// told by its context (the state it names, the places around), and a steeper scale
+/// overrode that context ("Dallas County" among Iowa places is not the Texan one).
+const ADMIN2_PER_DECADE: f64 = 0.1;
+/// Added so that the median US county (about 11,000 people) keeps [`ADMIN2_PRIOR`];
+/// a county of ten million reaches 1.5, still below a first-level region (1.8).
+const ADMIN2_OFFSET: f64 = 0.8;
+
+/// The prior of a second-level region: by log population like a city ("Orange
+/// County" of 3 million people before the one of 8,000), flat when the population
+/// is unknown. Never below [`ADMIN2_PRIOR`]: a county named alone passed the
+/// threshold (2.2) with the flat prior, and a small county still should.
+fn admin2_prior(population: u64) -> f64 {
+    if population == 0 {
+        return ADMIN2_PRIOR;
+    }
+    (ADMIN2_PER_DECADE * ((population as f64) + 10.0).log10() + ADMIN2_OFFSET).max(ADMIN2_PRIOR)
 }
 
 /// An informal or member-defined region (Darfur, the Middle East) is named in news as
@@ -497,7 +520,11 @@ impl<'a> Resolver<'a> {
         } else {
             0.0
         };
-        let common_word = if !m.common_words {
+        // "Orange County", "Red River": read as a county or feature, a name closed by
+        // its generic is no common word, even at the start of a sentence.
+        let generic_named = matches!(p.kind, PlaceKind::Admin2 | PlaceKind::Physical)
+            && crate::spot::lexicon::ends_in_geographic_generic(&m.key);
+        let common_word = if !m.common_words || generic_named {
             0.0
         } else {
             let size = match p.kind {
@@ -886,6 +913,36 @@ mod tests {
             "a river ranks between a village and a sea"
         );
         assert!(p(3) > p(4));
+    }
+
+    #[test]
+    fn a_county_is_weighed_by_population_and_its_generic_is_no_common_word() {
+        let g = from_tsv(
+            "id\tname\tkind\tfeature_code\tcountry_code\tadmin1\tpopulation\tlat\tlon\tnames\tabbreviations\tdemonyms\n\
+9000050017\tOrange County\tadmin2\tADM2\tUS\tVT\t6201\t44.0\t-72.37\t\t\t\n\
+9000006059\tOrange County\tadmin2\tADM2\tUS\tCA\t3154170\t33.7\t-117.76\t\t\t\n\
+9200000402\tCambridgeshire\tadmin2\tADM2\tGB\tENG\t0\t52.35\t0.02\t\t\t\n\
+5368361\tLos Angeles County\tadmin2\tADM2\tUS\tCA\t10039107\t34.3\t-118.2\t\t\t\n",
+        );
+        let p = |i: u32| prior(&g.place(i));
+        assert!(
+            p(1) > p(0),
+            "the county of 3 million before the one of 6,000"
+        );
+        assert!(
+            (p(2) - ADMIN2_PRIOR).abs() < 1e-9,
+            "unknown population: flat"
+        );
+        assert!(
+            p(3) <= prior(&from_tsv(GAZ).place(5)),
+            "no county above a state"
+        );
+        // Sentence-initial and made of common words, yet a county by its generic.
+        let text = "Orange County has a new budget. Officials in Orange County said so.";
+        let lex = Lexicon::new();
+        let s = Spotter::new(&g, &lex, SpotOptions::default()).spot(text);
+        let r = Resolver::new(&g, ResolveOptions::default()).resolve(text, &s);
+        assert_eq!(r[0].place.map(|i| g.place(i).id), Some(9000006059));
     }
 
     #[test]

@@ -448,6 +448,39 @@ const NAME_CONNECTORS: &[&str] = &[
     "von", "der", "den", "ad", "bin", "ibn", "s",
 ];
 
+/// Generic words that close the name of a county or physical feature ("Orange
+/// County", "Red River", "Long Island"): a name ending in one is a place name even
+/// when every word of it is a common word, so it carries no common-word penalty.
+const GEOGRAPHIC_GENERICS: &[&str] = &[
+    "county",
+    "parish",
+    "river",
+    "lake",
+    "island",
+    "islands",
+    "bay",
+    "sea",
+    "ocean",
+    "gulf",
+    "peninsula",
+    "mountains",
+    "creek",
+    "canyon",
+];
+
+/// Does this folded name end in a generic that closes a county's or physical
+/// feature's name ("orange county", "red river")? One word alone is no such name.
+pub fn ends_in_geographic_generic(key: &str) -> bool {
+    key.rsplit_once(' ')
+        .is_some_and(|(_, last)| is_geographic_generic(last))
+}
+
+/// Is this folded word a generic that closes a county's or physical feature's name
+/// ("county", "river")?
+pub fn is_geographic_generic(folded: &str) -> bool {
+    GEOGRAPHIC_GENERICS.contains(&folded)
+}
+
 /// Is this folded word a place noun ("area", "district")? For callers without a
 /// [`Lexicon`] at hand.
 pub fn is_place_noun_word(folded: &str) -> bool {

@@ -386,11 +386,13 @@ impl<'a> Spotter<'a> {
             }
             if t > range.start {
                 let gap = &text[tokens[t - 1].end..tok.start];
-                let ok = gap.chars().count() <= 2
-                    && !gap.is_empty()
-                    && gap
-                        .chars()
-                        .all(|c| matches!(c, ' ' | '-' | '.' | '\'' | '’' | '‐' | '–'));
+                // A bare ampersand joins the initials of an abbreviation ("T&T").
+                let ok = gap == "&"
+                    || (gap.chars().count() <= 2
+                        && !gap.is_empty()
+                        && gap
+                            .chars()
+                            .all(|c| matches!(c, ' ' | '-' | '.' | '\'' | '’' | '‐' | '–')));
                 if !ok {
                     return false;
                 }
@@ -452,10 +454,11 @@ impl<'a> Spotter<'a> {
             let Some(b) = begin else { continue };
             let person = b..run.end;
             let last = &tokens[run.end - 1];
-            // "Victoria Falls", "Jordan Valley", "Washington Post": a place or an
-            // organisation, not a person.
+            // "Victoria Falls", "Jordan Valley", "Washington Post", "Santa Clara
+            // County": a place or an organisation, not a person.
             if self.lexicon.is_place_noun(&last.folded)
                 || self.lexicon.is_organisation_head(&last.folded)
+                || lexicon::is_geographic_generic(&last.folded)
             {
                 continue;
             }
@@ -702,7 +705,8 @@ mod tests {
 4140963\tWashington\tcity\tPPLC\tUS\tDC\t689545\t38.89511\t-77.03637\t\t\t\n\
 5815135\tWashington\tadmin1\tADM1\tUS\tWA\t0\t47.5\t-120.5\t\tWA|Wash.\t\n\
 2996944\tLyon\tcity\tPPLA\tFR\t84\t522969\t45.74846\t4.84671\t\t\t\n\
-2990440\tNice\tcity\tPPLA2\tFR\t93\t342669\t43.70313\t7.26608\t\t\t\n";
+2990440\tNice\tcity\tPPLA2\tFR\t93\t342669\t43.70313\t7.26608\t\t\t\n\
+3573591\tTrinidad and Tobago\tcountry\tPCLI\tTT\t\t1389858\t11.0\t-61.0\t\tT&T\t\n";
 
     fn spot(text: &str) -> Spotted {
         let g = from_tsv(GAZ);
@@ -746,6 +750,25 @@ mod tests {
         let s = spot("He told us the U.S.-Russia talks and US aid help Syrian towns.");
         assert_eq!(surfaces(&s), ["U.S.", "US", "Syrian"]);
         assert_eq!(s.mentions[2].kind(), NameKind::Demonym);
+    }
+
+    #[test]
+    fn a_given_name_before_a_generic_is_no_person() {
+        let g = from_tsv(
+            "id\tname\tkind\tfeature_code\tcountry_code\tadmin1\tpopulation\tlat\tlon\tnames\tabbreviations\tdemonyms\n\
+9000006085\tSanta Clara County\tadmin2\tADM2\tUS\tCA\t1910232\t37.23\t-121.7\t\t\t\n",
+        );
+        let lex = Lexicon::new();
+        let s = Spotter::new(&g, &lex, SpotOptions::default())
+            .spot("A court reversed a Santa Clara County conviction.");
+        assert_eq!(surfaces(&s), ["Santa Clara County"]);
+        assert!(s.persons.is_empty());
+    }
+
+    #[test]
+    fn an_ampersand_joins_initials() {
+        let s = spot("The T&T mission in Aleppo and AT&T & Syria.");
+        assert_eq!(surfaces(&s), ["T&T", "Aleppo", "Syria"]);
     }
 
     #[test]
