@@ -331,7 +331,7 @@ fn innermost_point(
             _ => continue,
         };
         let consistent = st.containers[n + 1..].iter().all(|&o| {
-            resolutions[o].place.is_none_or(|y| {
+            resolutions[o].place.map_or(true, |y| {
                 let y = gazetteer.place(y);
                 y.kind > PlaceKind::Admin1 || super::containment::contains(&y, &a)
             })
