@@ -18,6 +18,12 @@
 //! * `relation` — the text ties the mention to an anchor ("X, 10 km north of Y") and
 //!   the candidate lies near that anchor.
 //! * `dateline` — an all-capitals name opening a story is a city.
+//! * `contain` — the text states what holds the place ("Victoria is a city in Ellis
+//!   County, Kansas", "Lima, a city in Ohio"): the candidate inside the named county,
+//!   region or country, and those containers ([`containment`]). It holds for every
+//!   mention of the name.
+//! * `focus` — the share of the document's other confidently placed names that lie in
+//!   the candidate's first-level region ([`focus`]).
 //! * `common_word` — a penalty for names made of common English words ("Reading",
 //!   "White House", "Centre"): none for countries and counties, heavier for small
 //!   places than for regions and big cities, heavier at the start of a sentence, halved
@@ -34,7 +40,9 @@
 //! below [`ResolveOptions::min_score`] is dropped as probably not a place.
 
 pub mod calibration;
+pub mod containment;
 pub mod evidence;
+pub mod focus;
 pub mod relation;
 pub mod relative;
 
@@ -59,6 +67,18 @@ type Candidates = Vec<(u32, NameKind, Features)>;
 /// A city that holds a country's or region's own name only as an alternate ("Mexico"
 /// for Mexico City) is named more weakly than by an alternate name (0.6).
 const ALTERNATE_OF_REGION_NAME: f64 = 0.3;
+
+/// A container named by a containment statement counts for each level that holds a
+/// candidate: as much as a "Paris, Texas" pair's half (`pair` 3.0), so that a county
+/// and its state together (3.0) outweigh a big namesake's population (a city of
+/// 8 million over a village of 500 is 0.25 × 4.2 ≈ 1.05 in `prior`, plus a capital's
+/// 0.5) and one level alone about equals it.
+const CONTAIN_PER_CONTAINER: f64 = 1.5;
+/// More levels say no more than a county and its state.
+const CONTAIN_MAX: f64 = 3.0;
+/// A container reading that holds one of the subject's candidates ("Georgia" the
+/// state in "a city in Clarke County, Georgia"): as much as the region of a pair.
+const CONTAINER_BOOST: f64 = 1.0;
 
 /// Options for resolution.
 #[derive(Debug, Clone)]
@@ -111,6 +131,12 @@ pub struct Features {
     pub user: f64,
     /// A place of unknown population that the text names plainly ([`evidence`]).
     pub plain: f64,
+    /// The text states that a named county, region or country holds it, or it holds
+    /// a place the text says it holds ([`containment`]).
+    pub contain: f64,
+    /// Share of the document's other confident places in its first-level region
+    /// ([`focus`]).
+    pub focus: f64,
 }
 
 impl Features {
@@ -128,6 +154,8 @@ impl Features {
             + self.neighbours
             + self.user
             + self.plain
+            + self.contain
+            + self.focus
     }
 }
 
@@ -307,11 +335,13 @@ impl<'a> Resolver<'a> {
         let mut feats = self.base(text, spotted);
         self.weaken_alternates_of_region_names(&mut feats);
         self.add_pairs(text, mentions, &mut feats);
+        self.add_containment(text, spotted, &mut feats);
         self.add_named_context(mentions, &mut feats);
         // First pass: provisional winners from the features that need no other place.
         let first = self.pick(mentions, &feats);
         // Second pass: what the provisional winners say about each other.
         self.add_spatial_context(mentions, &first, &mut feats);
+        self.add_focus(mentions, &first, &mut feats);
         self.add_relations(text, spotted, &first, &mut feats);
         let resolved = self.pick(mentions, &feats);
         let mut repeats: HashMap<&str, usize> = HashMap::default();
@@ -588,6 +618,72 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// "X is a city in Y County, Z": X's candidates inside the containers gain
+    /// `contain` for every unpaired mention of X's name; the containers' readings that
+    /// hold one of X's candidates gain a little.
+    fn add_containment(&self, text: &str, spotted: &Spotted, feats: &mut [Candidates]) {
+        let mentions = &spotted.mentions;
+        for st in containment::statements(text, spotted) {
+            let mut best: HashMap<u32, f64> = HashMap::new();
+            let subjects: Vec<u32> = feats[st.subject].iter().map(|c| c.0).collect();
+            for xp in &subjects {
+                let x = self.gazetteer.place(*xp);
+                let mut held = 0.0;
+                for &k in &st.containers {
+                    let mut holds = false;
+                    for (yp, _, yf) in feats[k].iter_mut() {
+                        if containment::contains(&self.gazetteer.place(*yp), &x) {
+                            holds = true;
+                            yf.contain = yf.contain.max(CONTAINER_BOOST);
+                        }
+                    }
+                    if holds {
+                        held += CONTAIN_PER_CONTAINER;
+                    }
+                }
+                if held > 0.0 {
+                    best.insert(*xp, held.min(CONTAIN_MAX));
+                }
+            }
+            if best.is_empty() {
+                continue;
+            }
+            let key = mentions[st.subject].key.as_str();
+            for (m, f) in mentions.iter().zip(feats.iter_mut()) {
+                if m.key != key || f.iter().any(|c| c.2.pair > 0.0) {
+                    continue;
+                }
+                for (place, _, ft) in f.iter_mut() {
+                    if let Some(v) = best.get(place) {
+                        ft.contain = ft.contain.max(*v);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The document's focus ([`focus`]) on the candidates of every ambiguous name.
+    fn add_focus(
+        &self,
+        mentions: &[Mention],
+        first: &[Option<(u32, f64)>],
+        feats: &mut [Candidates],
+    ) {
+        let codes = focus::Focus::codes(self.gazetteer, first);
+        let doc = focus::Focus::new(mentions, first, &codes);
+        for (m, f) in mentions.iter().zip(feats.iter_mut()) {
+            if f.len() < 2 {
+                continue;
+            }
+            for (place, _, ft) in f.iter_mut() {
+                let p = self.gazetteer.place(*place);
+                if p.kind > PlaceKind::Country {
+                    ft.focus = doc.score(&m.key, &p.country_code, &p.admin1);
+                }
+            }
+        }
+    }
+
     /// Coherence of candidate `p` of mention `i` with the other mentions' first-pass
     /// places: the R-tree finds the nearest few, haversine measures them.
     fn coherence(
@@ -767,7 +863,7 @@ impl<'a> Resolver<'a> {
             country: flag(kind <= PlaceKind::Country),
             admin1: flag(kind == PlaceKind::Admin1),
             feature: flag(matches!(kind, PlaceKind::Area | PlaceKind::Physical)),
-            context: flag(f.pair > 0.0 || f.country >= 1.0 || f.admin1 > 0.0),
+            context: flag(f.pair > 0.0 || f.country >= 1.0 || f.admin1 > 0.0 || f.contain > 0.0),
             dateline: flag(f.dateline > 0.0),
         }
     }
@@ -972,6 +1068,65 @@ mod tests {
         // A region is no evidence for readings of its own name.
         let r = resolve("Farmers across New York want rain.");
         assert_eq!(r[0], ("New York".into(), Some(5128638)));
+    }
+
+    /// Resolves `text` against gazetteer `gaz`: (surface, chosen id, chosen features).
+    fn resolve_in(gaz: &str, text: &str) -> Vec<(String, Option<u64>, Features)> {
+        let g = from_tsv(gaz);
+        let lex = Lexicon::new();
+        let s = Spotter::new(&g, &lex, SpotOptions::default()).spot(text);
+        let r = Resolver::new(&g, ResolveOptions::default()).resolve(text, &s);
+        s.mentions
+            .iter()
+            .zip(r)
+            .map(|(m, r)| {
+                let f = r
+                    .ranked
+                    .iter()
+                    .find(|c| Some(c.place) == r.place)
+                    .map(|c| c.features)
+                    .unwrap_or_default();
+                (m.surface.clone(), r.place.map(|p| g.place(p).id), f)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_stated_container_picks_the_namesake_inside_it() {
+        let gaz = "id\tname\tkind\tfeature_code\tcountry_code\tadmin1\tpopulation\tlat\tlon\tnames\tabbreviations\tdemonyms\n\
+4273857\tKansas\tadmin1\tADM1\tUS\tKS\t0\t38.5\t-98.5\t\t\t\n\
+4280000\tVictoria\tcity\tPPL\tUS\tKS\t1200\t38.85\t-99.14\t\t\t\n\
+2158177\tVictoria\tadmin1\tADM1\tAU\t07\t0\t-37\t144\t\t\t\n";
+        // Named alone, the Australian state wins on its prior.
+        assert_eq!(resolve_in(gaz, "Victoria voted.")[0].1, Some(2158177));
+        // "is a city in Kansas" settles it, for every mention of the name.
+        let r = resolve_in(gaz, "Victoria is a city in Kansas. Victoria has a museum.");
+        assert_eq!(r[0].1, Some(4280000));
+        assert!(r[0].2.contain > 0.0);
+        assert_eq!(r[2].0, "Victoria");
+        assert_eq!(r[2].1, Some(4280000));
+    }
+
+    #[test]
+    fn the_document_focus_weighs_on_an_ambiguous_name() {
+        let gaz = "id\tname\tkind\tfeature_code\tcountry_code\tadmin1\tpopulation\tlat\tlon\tnames\tabbreviations\tdemonyms\n\
+4887398\tChicago\tcity\tPPL\tUS\tIL\t2720546\t41.85003\t-87.65005\t\t\t\n\
+4907959\tRockford\tcity\tPPL\tUS\tIL\t147000\t42.27113\t-89.094\t\t\t\n\
+4250542\tSpringfield\tcity\tPPL\tUS\tIL\t60000\t39.80172\t-89.64371\t\t\t\n\
+4951788\tSpringfield\tcity\tPPLA2\tUS\tMA\t300000\t42.10148\t-72.58981\t\t\t\n";
+        // Alone, the larger county seat in Massachusetts wins.
+        assert_eq!(
+            resolve_in(gaz, "Springfield was quiet.")[0].1,
+            Some(4951788)
+        );
+        // The rest of the document lies in Illinois, too far (280 km) for coherence to decide.
+        let r = resolve_in(
+            gaz,
+            "Crowds in Chicago and Rockford cheered; Springfield was quiet.",
+        );
+        assert_eq!(r[2].0, "Springfield");
+        assert_eq!(r[2].1, Some(4250542));
+        assert!((r[2].2.focus - focus::ADMIN1_WEIGHT).abs() < 1e-9);
     }
 
     #[test]

@@ -246,7 +246,101 @@ pub fn place_relative(
             out.push(p);
         }
     }
+    contained_estimates(gazetteer, text, spotted, resolutions, &mut out);
     out
+}
+
+/// A county or town's reach when it holds a place the gazetteer lacks: the
+/// estimate's uncertainty, km (US counties are 30–60 km across).
+const COUNTY_UNCERTAINTY_KM: f64 = 30.0;
+/// An estimate at a container's point is as loose as an "in" relation's (0.4).
+const CONTAINED_WEIGHT: f64 = 0.4;
+
+/// "Detroit is a city in Marion County, Oregon" where the gazetteer holds no Detroit
+/// in that county: every mention of the name (except those paired with another
+/// region, "Detroit, Michigan") is placed at the innermost container's point when
+/// that container is a county, a city or a district, and the name resolved to
+/// nothing or to a place the container does not hold.
+fn contained_estimates(
+    gazetteer: &Gazetteer,
+    text: &str,
+    spotted: &Spotted,
+    resolutions: &[Resolution],
+    out: &mut Vec<RelativePlace>,
+) {
+    for st in super::containment::statements(text, spotted) {
+        let Some((k, anchor, uncertainty_km)) = innermost_point(gazetteer, resolutions, &st) else {
+            continue;
+        };
+        let subject = &spotted.mentions[st.subject];
+        // A place that any county- or town-sized container holds is where the text
+        // says; only a place none of them holds is replaced.
+        let held = resolutions[st.subject].place.is_some_and(|p| {
+            let p = gazetteer.place(p);
+            st.containers.iter().any(|&c| {
+                resolutions[c].place.is_some_and(|y| {
+                    let y = gazetteer.place(y);
+                    y.kind >= PlaceKind::Admin2 && super::containment::contains(&y, &p)
+                })
+            })
+        });
+        if held {
+            continue;
+        }
+        let point = gazetteer.place(anchor).lon_lat();
+        for (i, m) in spotted.mentions.iter().enumerate() {
+            let paired = resolutions[i].ranked.iter().any(|c| c.features.pair > 0.0);
+            if m.key != subject.key
+                || (i != st.subject && paired)
+                || out.iter().any(|r| r.replaces_mention == Some(i))
+            {
+                continue;
+            }
+            out.push(RelativePlace {
+                name: m.surface.clone(),
+                start: m.start,
+                end: m.end,
+                lon_lat: point,
+                uncertainty_km,
+                anchor,
+                relation: RelationKind::Inside,
+                confidence: resolutions[k].confidence * CONTAINED_WEIGHT,
+                replaces_mention: Some(i),
+            });
+        }
+    }
+}
+
+/// The innermost container of a statement that can stand for the place's point: a
+/// county, town or district that every region and country named after it holds (so
+/// that a misread "Olio Township" does not stand for a town in Illinois). Returns
+/// (container mention, its place, the estimate's uncertainty in km).
+fn innermost_point(
+    gazetteer: &Gazetteer,
+    resolutions: &[Resolution],
+    st: &super::containment::Statement,
+) -> Option<(usize, u32, f64)> {
+    for (n, &k) in st.containers.iter().enumerate() {
+        let Some(place) = resolutions[k].place else {
+            continue;
+        };
+        let a = gazetteer.place(place);
+        let uncertainty_km = match a.kind {
+            PlaceKind::Admin2 => COUNTY_UNCERTAINTY_KM,
+            PlaceKind::City | PlaceKind::District => urban_radius_km(&a) * 2.0,
+            _ => continue,
+        };
+        let consistent = st.containers[n + 1..].iter().all(|&o| {
+            resolutions[o].place.map_or(true, |y| {
+                let y = gazetteer.place(y);
+                y.kind > PlaceKind::Admin1 || super::containment::contains(&y, &a)
+            })
+        });
+        if consistent {
+            return Some((k, place, uncertainty_km));
+        }
+    }
+    None
 }
 
 /// The estimated point, its uncertainty in km and a confidence weight.
@@ -311,6 +405,19 @@ mod tests {
         assert_eq!(e[0].name, "Atmeh");
         assert!(km_from(&e[0], 35.93062, 36.63393) < 0.01);
         assert!(e[0].uncertainty_km > 10.0);
+    }
+
+    #[test]
+    fn a_stated_container_places_a_namesake_the_gazetteer_lacks() {
+        // The gazetteer's only Tayba lies in Jordan; the text puts this one in Aleppo.
+        let e = estimates("Tayba is a village in Aleppo, Syria. Tayba has no school.");
+        assert_eq!(e.len(), 2, "{e:?}");
+        for (p, mention) in e.iter().zip([0, 3]) {
+            assert_eq!(p.replaces_mention, Some(mention));
+            assert!(km_from(p, 36.20124, 37.16117) < 0.01);
+        }
+        // A namesake the container holds stays.
+        assert!(estimates("Idlib is a city in Syria near Aleppo.").is_empty());
     }
 
     #[test]
