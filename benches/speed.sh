@@ -138,3 +138,12 @@ if [ -f "$SEED" ]; then
   read -r wall rss < "$WORK/time.txt"
   row "geotext, seed article, whole process" "" "$wall" "$((rss / 1024))" ""
 fi
+
+# --- threads and the Python binding (issue #15; h15d's block) -----------------------
+# The binding's documents per second against the CLI's at 1 and 2 threads, when the
+# package is installed in target/py-venv (scripts/python-test makes it); the 1 -> 2
+# thread speed-up and its CPU cost in detail: benches/batch.sh and benches/batch_sched.py.
+if [ -x target/py-venv/bin/python ] && target/py-venv/bin/python -c 'import mentionmap' 2>/dev/null; then
+  echo
+  MENTIONMAP_BIN="$BIN" target/py-venv/bin/python benches/python_vs_cli.py --no-spark --reps 3
+fi

@@ -1,26 +1,25 @@
 //! Mapping many documents: a JSONL file (one `{"id", "text"|"url"|"html"}` per
 //! line) or a directory (every `.txt`, `.html` and `.htm` file, recursively), in
-//! parallel on rayon's thread pool, with streamed input and output.
+//! parallel on worker threads, with streamed input and output.
 //!
-//! Documents are read lazily and mapped in chunks of [`CHUNK`]: a chunk is mapped
-//! in parallel, its results are handed to the sink in input order, and the chunk
-//! is dropped before the next is read, so memory stays flat however large the
-//! corpus. A document that fails (bad JSON line, unreadable file, failed URL) is
-//! reported to the sink with its line number or path; the others go on.
+//! Documents are read lazily on the calling thread and handed to the workers; each
+//! result goes to the sink, in input order, as soon as the documents before it are
+//! done, with at most [`IN_FLIGHT`] documents read and not yet handed on, so memory
+//! stays flat however large the corpus and no worker waits for another's slow
+//! document (see [`Runner`] and [`ordered`]). A document that fails (bad
+//! JSON line, unreadable file, failed URL) is reported to the sink with its line
+//! number or path; the others go on.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-
-use rayon::prelude::*;
 
 use crate::error::Error;
 use crate::fetch::Fetcher;
 use crate::pipeline::{MappedDocument, Mapper};
 use crate::source::{self, Input, PrepareOptions, Prepared};
 
-/// Documents mapped in parallel before results are handed on.
-pub const CHUNK: usize = 256;
+pub mod ordered;
 
 /// One document of a batch, not yet read.
 #[derive(Debug, Clone)]
@@ -407,18 +406,16 @@ pub fn map_doc(
     }
 }
 
-/// Maps every document of `docs` on the current rayon pool, [`CHUNK`] at a time.
-/// `render` runs on the worker threads right after each document (to serialize its
-/// output in parallel); `sink` then gets each result with its rendering on the
-/// calling thread, in input order. `sink` may stop the batch by returning an error
-/// (an output failure), which is returned.
+/// Maps every document of `docs` on as many worker threads as the current rayon
+/// pool has (so `pool.install(|| batch::run(..))` sets the number); see
+/// [`Runner::run`], which this is with the default window and no other settings.
 pub fn run<I, R, F, S>(
     mapper: &Mapper,
     docs: I,
     fetcher: Option<&Fetcher>,
     options: &PrepareOptions,
     render: F,
-    mut sink: S,
+    sink: S,
 ) -> Result<Summary, Error>
 where
     I: IntoIterator<Item = Result<BatchDoc, DocError>>,
@@ -426,22 +423,84 @@ where
     F: Fn(&Result<DocResult, DocError>) -> R + Sync,
     S: FnMut(Result<DocResult, DocError>, R) -> Result<(), Error>,
 {
-    let mut summary = Summary::default();
-    let mut docs = docs.into_iter();
-    loop {
-        let chunk: Vec<_> = docs.by_ref().take(CHUNK).collect();
-        if chunk.is_empty() {
-            break;
+    Runner::new(mapper, options)
+        .fetcher(fetcher)
+        .threads(rayon::current_num_threads())
+        .run(docs, render, sink)
+}
+
+/// How a batch runs: the mapper, input options, URL fetcher, worker threads and
+/// the window of documents in flight. Made with [`Runner::new`], set with its
+/// builder methods, started with [`Runner::run`].
+#[derive(Clone, Copy)]
+pub struct Runner<'a> {
+    mapper: &'a Mapper,
+    options: &'a PrepareOptions,
+    fetcher: Option<&'a Fetcher>,
+    threads: usize,
+    window: usize,
+}
+
+impl<'a> Runner<'a> {
+    /// A runner with one worker per core, no fetcher (URL documents fail) and a
+    /// window of [`IN_FLIGHT`].
+    pub fn new(mapper: &'a Mapper, options: &'a PrepareOptions) -> Self {
+        Runner {
+            mapper,
+            options,
+            fetcher: None,
+            threads: default_threads(),
+            window: IN_FLIGHT,
         }
-        let results: Vec<(Result<DocResult, DocError>, R)> = chunk
-            .into_par_iter()
-            .map(|d| {
-                let r = d.and_then(|d| map_doc(mapper, d, fetcher, options));
-                let rendered = render(&r);
-                (r, rendered)
-            })
-            .collect();
-        for (r, rendered) in results {
+    }
+
+    /// The fetcher for URL documents.
+    pub fn fetcher(mut self, fetcher: Option<&'a Fetcher>) -> Self {
+        self.fetcher = fetcher;
+        self
+    }
+
+    /// Worker threads; 0 means one per core. More than the window would idle, so
+    /// at most that many run.
+    pub fn threads(mut self, n: usize) -> Self {
+        self.threads = if n == 0 { default_threads() } else { n };
+        self
+    }
+
+    /// Documents read and not yet handed to the sink, at most (at least 1): what
+    /// bounds memory, however large the batch.
+    pub fn window(mut self, n: usize) -> Self {
+        self.window = n.max(1);
+        self
+    }
+
+    /// Maps every document of `docs` on the worker threads. `render` runs on the
+    /// workers right after each document (to serialize its output in parallel);
+    /// `sink` then gets each result with its rendering on the calling thread, in
+    /// input order, as soon as the documents before it are done. The documents are
+    /// read on the calling thread too, between results, while the workers map.
+    /// `sink` may stop the batch by returning an error (an output failure), which
+    /// is returned; so is a failure to start any worker thread.
+    pub fn run<I, R, F, S>(&self, docs: I, render: F, mut sink: S) -> Result<Summary, Error>
+    where
+        I: IntoIterator<Item = Result<BatchDoc, DocError>>,
+        R: Send,
+        F: Fn(&Result<DocResult, DocError>) -> R + Sync,
+        S: FnMut(Result<DocResult, DocError>, R) -> Result<(), Error>,
+    {
+        let Runner {
+            mapper,
+            options,
+            fetcher,
+            ..
+        } = *self;
+        let mut summary = Summary::default();
+        let work = |d: Result<BatchDoc, DocError>| {
+            let r = d.and_then(|d| map_doc(mapper, d, fetcher, options));
+            let rendered = render(&r);
+            (r, rendered)
+        };
+        let collect = |(r, rendered): (Result<DocResult, DocError>, R)| {
             match &r {
                 Ok(d) => {
                     summary.documents += 1;
@@ -450,10 +509,24 @@ where
                 }
                 Err(_) => summary.errors += 1,
             }
-            sink(r, rendered)?;
-        }
+            sink(r, rendered)
+        };
+        let workers = self.threads.min(self.window);
+        ordered::run(workers, self.window, docs, work, collect)
+            .map_err(|e| Error::Output(format!("cannot start a worker thread: {e}")))??;
+        Ok(summary)
     }
-    Ok(summary)
+}
+
+/// Documents in flight at most by default: as many as the chunks of 256 the batch
+/// was mapped in before held, so memory stays where it was, and enough that one
+/// slow document (a long text, a slow URL) does not stall the other workers until
+/// a few hundred documents behind it are done.
+pub const IN_FLIGHT: usize = 256;
+
+/// One worker per core, or one when the number of cores is unknown.
+fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// The longest name part [`out_path`] writes, in bytes: under the 255-byte name

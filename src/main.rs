@@ -5,6 +5,12 @@ mod cli;
 
 use clap::Parser;
 
+/// mimalloc rather than the system allocator: frees from another thread (every
+/// document of a batch is mapped on a worker and dropped on the main thread) go to
+/// a per-thread list instead of taking a lock (see Cargo.toml).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = cli::Cli::try_parse().unwrap_or_else(|e| cli::exit::clap_failure(e));
     if !matches!(cli.command, cli::Command::Serve(_)) {

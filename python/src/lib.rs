@@ -9,22 +9,27 @@
 //!
 //! Mapping never touches Python objects: texts are copied out of Python first, the
 //! work runs with the GIL released ([`Python::allow_threads`]), and only the results
-//! are turned into Python objects. `map_many` and `columns` map their documents in
-//! parallel on rayon, on a pool of `threads` workers made for the call (or rayon's
-//! global pool when `threads` is not given). The mapper is immutable (`frozen`) and
-//! `Sync`, so Python threads may share one.
+//! are turned into Python objects. `map_many` maps its documents on `threads` worker
+//! threads (one per core when not given) through the library's ordered pipeline
+//! (`mentionmap::batch::ordered`, what the CLI's batches use), converting each
+//! result on the calling thread as its turn comes, with the GIL taken for that
+//! alone; `columns` maps on a rayon pool of `threads` workers made for the call (or
+//! rayon's global pool). The mapper is immutable (`frozen`) and `Sync`, so Python
+//! threads may share one.
 //!
 //! ## Results as Python objects
 //!
-//! Results are built as `serde_json::Value`s (in parallel), then converted with
-//! `pythonize`; `benches/python_vs_cli.py` compares the cost of the binding with the
-//! CLI. Flat rows ([`PyMapper::columns`]) skip GeoJSON and go straight to column
-//! lists, which pandas and Arrow take without a per-row dict.
+//! The collections are made by the library's GeoJSON writer on the workers (the
+//! same code the CLI's output goes through), then turned straight into dicts and
+//! lists with the GIL held (module `topy`: no JSON text, no `serde_json::Value`
+//! copy, repeated strings shared); `benches/python_vs_cli.py` compares the cost of
+//! the binding with the CLI. Flat rows ([`PyMapper::columns`]) skip GeoJSON and go
+//! straight to column lists, which pandas and Arrow take without a per-row dict.
 
 use std::path::PathBuf;
-use std::sync::mpsc::RecvError;
 use std::sync::Arc;
 
+use geojson::FeatureCollection;
 use mentionmap::gazetteer::Layer;
 use mentionmap::output::{feature_collection, Metadata};
 use mentionmap::rows::PlaceValues;
@@ -37,6 +42,16 @@ use pyo3::types::{PyDict, PyList, PyString};
 use rayon::prelude::*;
 use serde_json::{json, Value};
 
+mod topy;
+use topy::{SharedStrings, ToPy};
+
+/// mimalloc rather than the system allocator for the extension's own (Rust)
+/// allocations: the collections are made on the workers and dropped on the calling
+/// thread, and glibc's malloc takes an arena lock for each such free (the same
+/// choice as the command's; see the root Cargo.toml).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 create_exception!(
     _mentionmap,
     MentionmapError,
@@ -46,10 +61,6 @@ create_exception!(
 
 fn to_py_err(e: mentionmap::Error) -> PyErr {
     MentionmapError::new_err(e.to_string())
-}
-
-fn to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
-    pythonize::pythonize(py, v).map_err(|e| MentionmapError::new_err(e.to_string()))
 }
 
 /// Maps texts to the places they mention, over a gazetteer loaded once.
@@ -90,10 +101,14 @@ impl PyMapper {
         Ok((meta, mapped))
     }
 
-    fn geojson(&self, doc: &Doc) -> Result<Value, mentionmap::Error> {
+    fn geojson(&self, doc: &Doc) -> Result<FeatureCollection, mentionmap::Error> {
         let (meta, mapped) = self.map_doc(doc)?;
-        let fc = feature_collection(self.mapper.gazetteer(), &mapped, &meta, &self.layers);
-        serde_json::to_value(fc).map_err(|e| mentionmap::Error::Output(e.to_string()))
+        Ok(feature_collection(
+            self.mapper.gazetteer(),
+            &mapped,
+            &meta,
+            &self.layers,
+        ))
     }
 
     /// Runs `f` over `docs` without the GIL, in parallel on `threads` workers.
@@ -114,9 +129,6 @@ impl PyMapper {
         py.allow_threads(work).map_err(to_py_err)
     }
 }
-
-/// Documents mapped per step when `map_many` overlaps mapping with conversion.
-const PIPELINE_CHUNK: usize = 32;
 
 /// A rayon pool of `n` workers for one call.
 fn pool(n: usize) -> Result<rayon::ThreadPool, mentionmap::Error> {
@@ -324,7 +336,8 @@ impl PyMapper {
     ) -> PyResult<Bound<'py, PyAny>> {
         let d = Doc { id: doc, text };
         let fc = py.allow_threads(|| self.geojson(&d)).map_err(to_py_err)?;
-        to_py(py, &fc)
+        let mut shared = SharedStrings::default();
+        Ok(ToPy::new(py, &mut shared).collection(&fc)?.into_any())
     }
 
     /// Maps many texts in parallel with the GIL released; a list of
@@ -340,55 +353,41 @@ impl PyMapper {
     ) -> PyResult<Bound<'py, PyList>> {
         let threads = check_threads(threads)?;
         let docs = collect_docs(texts, ids)?;
-        let out = PyList::empty(py);
-        if threads == Some(1) || docs.len() <= PIPELINE_CHUNK {
-            for v in &self.run(py, &docs, threads, |m, d| m.geojson(d))? {
-                out.append(to_py(py, v)?)?;
+        // One table of shared strings for the call, so strings repeated across
+        // documents are made once.
+        let mut shared = SharedStrings::default();
+        if threads == Some(1) || docs.len() <= 1 {
+            let out = PyList::empty(py);
+            for fc in &self.run(py, &docs, threads, |m, d| m.geojson(d))? {
+                out.append(ToPy::new(py, &mut shared).collection(fc)?)?;
             }
             return Ok(out);
         }
         // Turning results into Python objects needs the GIL and so runs on this
-        // thread only; mapping the documents in chunks on the workers while this
-        // thread converts the previous chunk keeps that serial step off the
-        // critical path (it made two threads ~20% slower than the CLI without).
-        let pool = threads.map(pool).transpose().map_err(to_py_err)?;
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Value>, mentionmap::Error>>(4);
-        std::thread::scope(|scope| {
-            // Dropped when this closure returns, so that a producer still sending
-            // after an error here stops instead of blocking the scope's join. (The
-            // mutex only makes the receiver `Sync` for `allow_threads`; nothing
-            // else takes it.)
-            let rx = std::sync::Mutex::new(rx);
-            let docs = &docs;
-            scope.spawn(move || {
-                let produce = || {
-                    for chunk in docs.chunks(PIPELINE_CHUNK) {
-                        let r: Result<Vec<Value>, _> =
-                            chunk.par_iter().map(|d| self.geojson(d)).collect();
-                        let failed = r.is_err();
-                        if tx.send(r).is_err() || failed {
-                            break;
-                        }
-                    }
-                };
-                match &pool {
-                    Some(p) => p.install(produce),
-                    None => produce(),
-                }
-            });
-            loop {
-                match py.allow_threads(|| rx.lock().map_err(|_| RecvError)?.recv()) {
-                    Ok(Ok(values)) => {
-                        for v in &values {
-                            out.append(to_py(py, v)?)?;
-                        }
-                    }
-                    Ok(Err(e)) => return Err(to_py_err(e)),
-                    Err(_) => return Ok(()),
-                }
-            }
-        })?;
-        Ok(out)
+        // thread only: the workers map the documents (without the GIL) while this
+        // thread converts each result as its turn comes, taking the GIL for it and
+        // letting go between results, so that other Python threads run meanwhile
+        // (the library's ordered pipeline, `mentionmap::batch::ordered`, as the CLI's
+        // batches use it: no barrier between chunks, at most a window in flight).
+        let out = PyList::empty(py).unbind();
+        let workers = threads.unwrap_or_else(rayon::current_num_threads);
+        let ran = py.allow_threads(|| {
+            mentionmap::batch::ordered::run(
+                workers,
+                mentionmap::batch::IN_FLIGHT,
+                &docs,
+                |d| self.geojson(d),
+                |fc| {
+                    let fc = fc.map_err(to_py_err)?;
+                    Python::with_gil(|py| {
+                        let dict = ToPy::new(py, &mut shared).collection(&fc)?;
+                        out.bind(py).append(dict)
+                    })
+                },
+            )
+        });
+        ran.map_err(|e| MentionmapError::new_err(format!("cannot start a worker thread: {e}")))??;
+        Ok(out.into_bound(py))
     }
 
     /// Maps many texts to flat rows, one per mention, as a dict of equal-length
@@ -467,7 +466,7 @@ impl PyMapper {
                 .iter()
                 .map(|c| c.to_json())
                 .collect();
-        to_py(py, &Value::Array(rows))
+        ToPy::new(py, &mut SharedStrings::default()).value(&Value::Array(rows))
     }
 
     /// Gazetteer places within `km` kilometres (haversine) of (`lat`, `lon`)
@@ -504,7 +503,7 @@ impl PyMapper {
                 })
             })
             .collect();
-        to_py(py, &Value::Array(rows))
+        ToPy::new(py, &mut SharedStrings::default()).value(&Value::Array(rows))
     }
 }
 

@@ -137,6 +137,46 @@ def test_map_many_equals_map(mapper, corpus):
     assert sum(len(fc["features"]) for fc in many) > len(texts), "the corpus names places"
 
 
+def test_results_are_plain_json_in_sorted_key_order(mapper, corpus):
+    # The collections are built straight from the mapped documents: they must still
+    # be what json.loads of the same JSON gives (dicts with keys in sorted order, as
+    # the binding has always returned them, lists, str, int, float, bool, None).
+    def check(v, path="fc"):
+        if isinstance(v, dict):
+            assert list(v) == sorted(v), f"{path}: keys {list(v)}"
+            for k, x in v.items():
+                assert type(k) is str
+                check(x, f"{path}.{k}")
+        elif isinstance(v, list):
+            for i, x in enumerate(v):
+                check(x, f"{path}[{i}]")
+        else:
+            assert v is None or type(v) in (str, int, float, bool), f"{path}: {type(v)}"
+
+    many = mapper.map_many([d["text"] for d in corpus], ids=[d["id"] for d in corpus])
+    for fc in many:
+        check(fc)
+        assert json.loads(json.dumps(fc)) == fc
+    first = many[0]["features"][0]
+    assert type(first["geometry"]["coordinates"][0]) is float
+    assert type(first["properties"]["mentions"][0]["start"]) is int
+
+
+def test_collections_share_no_mutable_objects(mapper, corpus):
+    # Strings repeated across documents are shared (they are immutable); lists and
+    # dicts never are: changing one document's result leaves the others alone.
+    texts = [d["text"] for d in corpus[:4]]
+    many = mapper.map_many(texts, threads=2)
+    many[0]["metadata"]["attribution"].append("changed")
+    many[0]["metadata"]["layers"].clear()
+    for f in many[0]["features"]:
+        f["properties"]["mentions"].clear()
+    again = mapper.map_many(texts, threads=1)
+    assert many[1:] == again[1:]
+    assert "changed" not in many[1]["metadata"]["attribution"]
+    assert many[1]["metadata"]["layers"] == again[1]["metadata"]["layers"] != []
+
+
 def test_thread_counts_give_identical_results(mapper, corpus):
     texts = [d["text"] for d in corpus]
     one = mapper.map_many(texts, threads=1)

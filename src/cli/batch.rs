@@ -1,6 +1,7 @@
 //! `mentionmap map --jsonl docs.jsonl` and `mentionmap map DIR/`: many documents in
-//! parallel (rayon), streamed in and out, one error line per bad document, a
-//! progress bar on a terminal and a summary line at the end.
+//! parallel (`--threads` workers, [`batch::Runner`]), streamed in and out, one
+//! error line per bad document, a progress bar on a terminal and a summary line at
+//! the end.
 //!
 //! Outputs:
 //! * `--out-dir DIR`: one file per document, named after its id
@@ -72,16 +73,10 @@ pub fn run(cfg: BatchConfig<'_>, source: BatchSource) -> Result<i32, Error> {
     let started = Instant::now();
     let (source_name, docs) = source.open(cfg.prepare.max_bytes)?;
     let fetcher = Fetcher::new(cfg.fetch.clone())?;
-    let pool = {
-        let mut b = rayon::ThreadPoolBuilder::new();
-        if let Some(n) = cfg.threads {
-            b = b.num_threads(n);
-        }
-        b.build().map_err(|e| Error::BadInput {
-            source_name: "--threads".into(),
-            message: e.to_string(),
-        })?
-    };
+    let mut runner = batch::Runner::new(cfg.mapper, &cfg.prepare).fetcher(Some(&fetcher));
+    if let Some(n) = cfg.threads {
+        runner = runner.threads(n);
+    }
 
     let bar = if std::io::stderr().is_terminal() {
         let b = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
@@ -112,32 +107,23 @@ pub fn run(cfg: BatchConfig<'_>, source: BatchSource) -> Result<i32, Error> {
     };
     // Documents mapped whose file could not be written: they count as failed.
     let mut unwritten = Unwritten::default();
-    let mut summary = pool.install(|| {
-        batch::run(
-            cfg.mapper,
-            docs,
-            Some(&fetcher),
-            &cfg.prepare,
-            render,
-            |r, rendered| {
-                bar.inc(1);
-                match r {
-                    Ok(d) => match out.put(&d, rendered?)? {
-                        Ok(()) => Ok(()),
-                        Err(e) => {
-                            unwritten.documents += 1;
-                            unwritten.places += d.mapped.places.len();
-                            report(&e);
-                            Ok(())
-                        }
-                    },
-                    Err(e) => {
-                        report(&e);
-                        Ok(())
-                    }
+    let mut summary = runner.run(docs, render, |r, rendered| {
+        bar.inc(1);
+        match r {
+            Ok(d) => match out.put(&d, rendered?)? {
+                Ok(()) => Ok(()),
+                Err(e) => {
+                    unwritten.documents += 1;
+                    unwritten.places += d.mapped.places.len();
+                    report(&e);
+                    Ok(())
                 }
             },
-        )
+            Err(e) => {
+                report(&e);
+                Ok(())
+            }
+        }
     })?;
     summary.documents -= unwritten.documents;
     summary.places -= unwritten.places;
@@ -179,10 +165,12 @@ fn render_doc(
     let meta = &d.prepared.meta;
     match (format, whole_file) {
         (Format::GeoJson, false) => {
-            // Comma-separated features for the combined collection.
-            let fc = output::feature_collection(gazetteer, &d.mapped, meta, layers);
-            for f in &fc.features {
-                serde_json::to_writer(&mut buf, f).map_err(|e| Error::Output(e.to_string()))?;
+            // Comma-separated features for the combined collection (the features
+            // alone: a collection's metadata per document would be made for nothing).
+            let on_layers = d.mapped.places.iter().filter(|p| layers.contains(&p.layer));
+            for p in on_layers {
+                let f = output::feature(gazetteer, p, meta.doc.as_deref());
+                serde_json::to_writer(&mut buf, &f).map_err(|e| Error::Output(e.to_string()))?;
                 buf.push(b'\n');
             }
         }

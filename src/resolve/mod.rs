@@ -624,7 +624,7 @@ impl<'a> Resolver<'a> {
     fn add_containment(&self, text: &str, spotted: &Spotted, feats: &mut [Candidates]) {
         let mentions = &spotted.mentions;
         for st in containment::statements(text, spotted) {
-            let mut best: HashMap<u32, f64> = HashMap::new();
+            let mut best: HashMap<u32, f64> = HashMap::default();
             let subjects: Vec<u32> = feats[st.subject].iter().map(|c| c.0).collect();
             for xp in &subjects {
                 let x = self.gazetteer.place(*xp);
