@@ -187,7 +187,10 @@ def test_thread_counts_give_identical_results(mapper, corpus):
 
 
 def test_map_many_releases_the_gil(mapper, corpus):
-    texts = [d["text"] for d in corpus] * 8
+    # Enough documents that mapping them outlasts the start-up wait below many times
+    # over on a fast, idle machine (320 documents took ~60 ms once mapping got faster,
+    # which left too few ticks to count).
+    texts = [d["text"] for d in corpus] * 40
     done = threading.Event()
 
     def work():

@@ -976,14 +976,9 @@ mod tests {
 5128581\tNew York City\tcity\tPPL\tUS\tNY\t8175133\t40.71427\t-74.00597\tNew York\t\t\n";
 
     fn resolve(text: &str) -> Vec<(String, Option<u64>)> {
-        let g = from_tsv(GAZ);
-        let lex = Lexicon::new();
-        let s = Spotter::new(&g, &lex, SpotOptions::default()).spot(text);
-        let r = Resolver::new(&g, ResolveOptions::default()).resolve(text, &s);
-        s.mentions
-            .iter()
-            .zip(r)
-            .map(|(m, r)| (m.surface.clone(), r.place.map(|p| g.place(p).id)))
+        resolve_in(GAZ, text)
+            .into_iter()
+            .map(|(surface, id, _)| (surface, id))
             .collect()
     }
 
