@@ -11,7 +11,7 @@
 
 use rustc_hash::FxHashSet as HashSet;
 
-use crate::text::Token;
+use crate::text::{is_capitalised, Token};
 
 /// Nouns that make "X is a …" a statement that X is a place (and "the … of X" one
 /// that X is). Kinds of settlement and division; not "area" or "site", which name
@@ -140,10 +140,6 @@ fn join_folded(tokens: &[Token]) -> String {
 /// Words of one name are separated by a space or a hyphen, not by punctuation.
 fn is_word_gap(gap: &str) -> bool {
     gap == " " || gap == "-"
-}
-
-fn is_capitalised(word: &str) -> bool {
-    word.chars().next().is_some_and(char::is_uppercase)
 }
 
 fn is_lower_case(word: &str) -> bool {
