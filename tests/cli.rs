@@ -1,34 +1,13 @@
 //! Integration tests that run the real `mentionmap` binary.
 
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_mentionmap"))
-}
+mod common;
 
-fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut cmd = bin();
-    cmd.args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("binary runs");
-    {
-        use std::io::Write;
-        let mut input = child.stdin.take().unwrap();
-        if let Some(bytes) = stdin {
-            input.write_all(bytes).unwrap();
-        }
-    }
-    child.wait_with_output().unwrap()
-}
-
-fn manifest() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::{manifest, mentionmap as bin, run};
 
 fn seed_article() -> Option<PathBuf> {
     let p = manifest().join("../shared/examples/aleppo-2016.txt");

@@ -12,22 +12,14 @@ use mentionmap::gazetteer::names::NameKind;
 use mentionmap::gazetteer::{index_file, user_places};
 use mentionmap::{Gazetteer, Mapper, PlaceKind};
 
+mod common;
+
+use common::shared;
+
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/geonames")
         .join(name)
-}
-
-fn shared(rel: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared")
-        .join(rel);
-    if p.exists() {
-        Some(p)
-    } else {
-        eprintln!("skipping: {} is absent", p.display());
-        None
-    }
 }
 
 fn geonames(filters: Filters, alternates: bool) -> GazetteerBuilder {

@@ -7,58 +7,24 @@
 
 mod common;
 
+use common::{feature_names as names, mentionmap as bin, run, stderr};
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_mentionmap"))
-}
-
+/// `rel` under `../shared`, which these tests need (they fail without it).
 fn shared(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared")
-        .join(rel)
-}
-
-fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = bin()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    let data = stdin.unwrap_or_default().to_vec();
-    let feeder = std::thread::spawn(move || {
-        let _ = input.write_all(&data);
-    });
-    let out = child.wait_with_output().unwrap();
-    feeder.join().unwrap();
-    out
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    common::manifest().join("../shared").join(rel)
 }
 
 fn json_file(p: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(p).unwrap())
         .unwrap_or_else(|e| panic!("{} is not JSON: {e}", p.display()))
-}
-
-fn names(fc: &Value) -> Vec<String> {
-    fc["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["properties"]["name"].as_str().unwrap().to_string())
-        .collect()
 }
 
 /// `<div>` nested `depth` deep around a sentence naming Aleppo.

@@ -5,7 +5,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -13,29 +13,10 @@ use serde_json::Value;
 
 mod common;
 
-fn manifest() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::{feature_names as names, manifest, run, stderr};
 
 fn fixture(name: &str) -> PathBuf {
     manifest().join("tests/fixtures/html").join(name)
-}
-
-fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mentionmap"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("binary runs");
-    {
-        let mut input = child.stdin.take().unwrap();
-        if let Some(bytes) = stdin {
-            input.write_all(bytes).unwrap();
-        }
-    }
-    child.wait_with_output().unwrap()
 }
 
 /// A file with `contents` in a fresh temporary directory (kept while the guard lives).
@@ -46,10 +27,6 @@ fn temp_file(name: &str, contents: &str) -> (tempfile::TempDir, PathBuf) {
     (dir, path)
 }
 
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
 fn json(o: &Output) -> Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
         panic!(
@@ -58,15 +35,6 @@ fn json(o: &Output) -> Value {
             stderr(o)
         )
     })
-}
-
-fn names(fc: &Value) -> Vec<String> {
-    fc["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["properties"]["name"].as_str().unwrap().to_string())
-        .collect()
 }
 
 // ---------------------------------------------------------------- test server

@@ -5,28 +5,14 @@
 //! a floor.
 
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
+
+mod common;
 
 use serde_json::Value;
 
 fn run(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mentionmap"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("binary runs");
-    {
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-    }
-    child.wait_with_output().unwrap()
+    common::run(args, Some(stdin.as_bytes()))
 }
 
 fn map(text: &str, extra: &[&str]) -> Value {
@@ -213,7 +199,7 @@ fn multilingual_slice_stays_above_the_floor() {
         .iter()
         .map(|l| dir.join(format!("{l}.jsonl")))
         .collect();
-    let out = Command::new(env!("CARGO_BIN_EXE_mentionmap"))
+    let out = common::mentionmap()
         .args(["eval", "--json", "--limit", "6"])
         .args(&files)
         .output()

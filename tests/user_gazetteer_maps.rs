@@ -3,8 +3,11 @@
 //! that nothing but the user's file can supply them; the real Syrian dump from
 //! `../shared` when it is present.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
+
+mod common;
+
+use common::{mentionmap, shared};
 
 const CSV: &str = "name,alt_names,lat,lon,kind,country\n\
 Zorbleton,Zorbl,51.5,-1.2,city,GB\n\
@@ -18,22 +21,6 @@ const GEOJSON: &str = r#"{"type": "FeatureCollection", "features": [
 
 const STORY: &str =
     "Protesters gathered in Zorbleton on Saturday, then marched to Quimbly Heath near Oxford.";
-
-fn mentionmap() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_mentionmap"))
-}
-
-fn shared(rel: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared")
-        .join(rel);
-    if p.exists() {
-        Some(p)
-    } else {
-        eprintln!("skipping: {} is absent", p.display());
-        None
-    }
-}
 
 /// `mentionmap gazetteer build <args> -o <out>`, asserting success.
 fn build(args: &[&str], out: &Path) {
