@@ -10,8 +10,10 @@
 //!
 //! The temporary file is hidden and names its writer: `.NAME.PID.N.tmp`. It is
 //! removed on any error and when an [`AtomicFile`] is dropped without
-//! [`AtomicFile::commit`]; only a killed process leaves one behind (never under the
-//! final name).
+//! [`AtomicFile::commit`]. The files being written are also listed, so that the
+//! command's interrupt handler (Ctrl-C, SIGTERM, SIGHUP) removes them with
+//! [`remove_unfinished`] before the process ends; only a process killed outright
+//! (SIGKILL, a power cut) leaves one behind, never under the final name.
 //!
 //! Every command that writes a final file uses this: `map -o`, `--html`,
 //! `--aggregate`, `--out-dir`, `gazetteer build`/`download` and the eval reports.
@@ -20,6 +22,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use crate::error::Error;
 
@@ -29,6 +32,32 @@ const BUFFER_BYTES: usize = 1 << 16;
 
 /// Tells apart the temporary files of several writers in one process.
 static NEXT_TMP: AtomicU64 = AtomicU64::new(0);
+
+/// The temporary files of every [`AtomicFile`] of this process not yet committed or
+/// dropped: what an interrupted process must remove.
+static UNFINISHED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn unfinished() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    // A list of paths stays valid whatever panicked while it was held.
+    UNFINISHED.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Forgets `tmp` as unfinished (committed, or removed by its writer).
+fn finished(tmp: &Path) {
+    let mut list = unfinished();
+    if let Some(i) = list.iter().position(|p| p == tmp) {
+        list.swap_remove(i);
+    }
+}
+
+/// Removes the temporary file of every [`AtomicFile`] still being written, leaving
+/// the earlier files under the final names. For a handler of an interrupt that is
+/// about to end the process: writers still running afterwards will fail.
+pub fn remove_unfinished() {
+    for tmp in unfinished().drain(..) {
+        let _ = std::fs::remove_file(tmp);
+    }
+}
 
 /// How an [`AtomicFile`] is written.
 #[derive(Debug, Clone, Copy)]
@@ -85,6 +114,7 @@ impl AtomicOptions {
         };
         let tmp = tmp_path(&target);
         let file = File::create(&tmp)?;
+        unfinished().push(tmp.clone());
         Ok(AtomicFile {
             path: target,
             tmp: Some(tmp),
@@ -134,6 +164,7 @@ impl AtomicFile {
         if result.is_err() {
             let _ = std::fs::remove_file(tmp);
         }
+        finished(tmp);
         result
     }
 }
@@ -173,6 +204,7 @@ impl Drop for AtomicFile {
         if let (Some(_), Some(tmp)) = (self.file.take(), &self.tmp) {
             // Not committed: an error stopped the writer; the earlier file stays.
             let _ = std::fs::remove_file(tmp);
+            finished(tmp);
         }
     }
 }
@@ -243,6 +275,28 @@ mod tests {
         }
         assert_eq!(std::fs::read(&p).unwrap(), b"old");
         assert_eq!(entries(dir.path()), ["out.csv"]);
+    }
+
+    // `remove_unfinished` itself acts on the whole process (other tests' files too),
+    // so it is tested through the binary (tests/cli_policy.rs); here, the list.
+    #[test]
+    fn unfinished_files_are_listed_until_committed_or_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let listed = |f: &AtomicFile| unfinished().contains(f.tmp.as_ref().unwrap());
+        let a = AtomicOptions::new()
+            .sync(false)
+            .create(&dir.path().join("a"))
+            .unwrap();
+        let b = AtomicOptions::new()
+            .sync(false)
+            .create(&dir.path().join("b"))
+            .unwrap();
+        assert!(listed(&a) && listed(&b));
+        let (a_tmp, b_tmp) = (a.tmp.clone().unwrap(), b.tmp.clone().unwrap());
+        a.commit().unwrap();
+        drop(b);
+        let list = unfinished();
+        assert!(!list.contains(&a_tmp) && !list.contains(&b_tmp));
     }
 
     #[test]

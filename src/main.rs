@@ -13,6 +13,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let cli = cli::Cli::try_parse().unwrap_or_else(|e| cli::exit::clap_failure(e));
+    // Before any thread starts: threads inherit the blocked interrupts.
+    cli::exit::clean_up_on_interrupt();
     if !matches!(cli.command, cli::Command::Serve(_)) {
         cli::exit::die_quietly_on_closed_pipe();
     }

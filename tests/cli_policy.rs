@@ -1,7 +1,8 @@
 //! The command line's one policy, checked per subcommand on the real binary: usage
 //! errors exit 2, input errors 3, every error is one line `mentionmap: error: ...`,
 //! a closed output pipe ends the command quietly, and output written to files gets
-//! one confirmation line on standard error and nothing on standard output.
+//! one confirmation line on standard error and nothing on standard output; an
+//! interrupted command leaves no temporary file behind.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -117,6 +118,57 @@ fn input_errors_exit_3_in_every_subcommand() {
         3,
         "line 3: unknown kind \"town\": use one of continent, country, admin1, admin2, city, district, feature",
     );
+}
+
+/// Ctrl-C (or SIGTERM) in the middle of a batch written to a file: the process ends
+/// by that signal, the earlier file keeps its contents, and the hidden temporary file
+/// the batch was writing is removed.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_batch_leaves_the_earlier_file_and_no_temporary_file() {
+    use std::io::Write;
+    use std::os::unix::process::ExitStatusExt;
+    use std::time::{Duration, Instant};
+
+    for signal in [libc::SIGINT, libc::SIGTERM] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out.geojson");
+        std::fs::write(&out, b"earlier").unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_mentionmap"))
+            .args(["map", "--jsonl", "/dev/stdin", "-o", out.to_str().unwrap()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // One document, and the input left open: the batch is under way, its
+        // temporary file beside the output, waiting for more.
+        let mut input = child.stdin.take().unwrap();
+        writeln!(input, r#"{{"id": "a", "text": "Talks opened in Aleppo."}}"#).unwrap();
+        let entries = || -> Vec<String> {
+            std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        };
+        // Not a timing assertion: a generous bound on waiting for the file to appear.
+        let started = Instant::now();
+        while entries().len() < 2 {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "{:?}",
+                entries()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        // SAFETY: sends a signal to our own child process, which is still running.
+        assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signal) }, 0);
+        let status = child.wait().unwrap();
+        drop(input);
+        assert_eq!(status.signal(), Some(signal), "{status:?}");
+        assert_eq!(entries(), ["out.geojson"], "signal {signal}");
+        assert_eq!(std::fs::read(&out).unwrap(), b"earlier");
+    }
 }
 
 /// Runs `args` with standard output read for one line and then closed.

@@ -89,6 +89,68 @@ pub fn die_quietly_on_closed_pipe() {
     }
 }
 
+/// Signals that end a command on purpose: Ctrl-C, `kill`, a closed terminal.
+#[cfg(unix)]
+const INTERRUPTS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
+
+/// On an interrupt (Ctrl-C, SIGTERM, SIGHUP), removes the temporary files of the
+/// outputs still being written ([`mentionmap::atomic_file::remove_unfinished`]), then
+/// ends the process by that same signal, so that a shell or a supervisor sees an
+/// interrupted command (exit status 128 + the signal's number).
+///
+/// The signals are blocked in every thread and taken by one thread that waits for
+/// them (`sigwait`): the clean-up then runs as ordinary code, not in a signal handler,
+/// where taking a lock or removing a file is not allowed. Must be called before any
+/// other thread is spawned, since threads inherit the blocked set from their creator.
+pub fn clean_up_on_interrupt() {
+    #[cfg(unix)]
+    {
+        // SAFETY: `set` is initialised by sigemptyset before use; the calls only read
+        // and change this thread's signal mask, before any other thread exists.
+        let set = unsafe {
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            for sig in INTERRUPTS {
+                libc::sigaddset(&mut set, sig);
+            }
+            if libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) != 0 {
+                return;
+            }
+            set
+        };
+        let waiter = std::thread::Builder::new()
+            .name("interrupts".into())
+            .spawn(move || wait_for_interrupt(set));
+        if waiter.is_err() {
+            // No thread, no clean-up: let the signals act as they did before.
+            // SAFETY: as above, on this thread's own mask.
+            unsafe { libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut()) };
+        }
+    }
+}
+
+/// The body of the interrupt thread: waits for one of `set`, cleans up, and ends the
+/// process by that signal.
+#[cfg(unix)]
+fn wait_for_interrupt(set: libc::sigset_t) {
+    let mut sig: libc::c_int = 0;
+    // SAFETY: `set` is a valid signal set and `sig` a valid place for the answer.
+    while unsafe { libc::sigwait(&set, &mut sig) } != 0 {}
+    mentionmap::atomic_file::remove_unfinished();
+    // SAFETY: restores the default action of `sig` (end the process), unblocks it on
+    // this thread only and raises it on this thread, which then ends the process.
+    unsafe {
+        libc::signal(sig, libc::SIG_DFL);
+        let mut only: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut only);
+        libc::sigaddset(&mut only, sig);
+        libc::pthread_sigmask(libc::SIG_UNBLOCK, &only, std::ptr::null_mut());
+        libc::raise(sig);
+    }
+    // Not reached unless the signal's default is to go on: end as a shell would.
+    std::process::exit(128 + sig);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
