@@ -570,6 +570,20 @@ fn jsonl_batch_reports_bad_lines_and_keeps_going() {
     assert_eq!(fc["metadata"]["documents"], 4);
     assert_eq!(fc["metadata"]["errors"], 2);
 
+    // The same batch from standard input (`--jsonl -`): the same places, and bad
+    // lines named by their line on standard input.
+    let piped = run(
+        &["map", "--jsonl", "-", "--threads", "2"],
+        Some(lines.join("\n").as_bytes()),
+    );
+    assert_eq!(piped.status.code(), Some(8), "{}", stderr(&piped));
+    assert!(
+        stderr(&piped).contains("standard input:2"),
+        "{}",
+        stderr(&piped)
+    );
+    assert_eq!(json(&piped)["features"], fc["features"]);
+
     // GeoJSON text sequence on stdout.
     let o = run(&["map", "--jsonl", d, "--format", "geojsonseq"], None);
     assert_eq!(o.status.code(), Some(8));

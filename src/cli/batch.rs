@@ -46,6 +46,15 @@ impl BatchSource {
     /// ([`batch::jsonl_line_cap`]).
     pub fn open(&self, max_bytes: u64) -> Result<(String, BatchDocs), Error> {
         Ok(match self {
+            // `-`, as for most commands that read files: a pipe (`zcat docs.jsonl.gz |`).
+            BatchSource::Jsonl(p) if p.as_os_str() == "-" => (
+                "standard input".to_string(),
+                Box::new(batch::jsonl_reader_docs(
+                    std::io::BufReader::with_capacity(1 << 16, std::io::stdin()),
+                    "standard input".to_string(),
+                    batch::jsonl_line_cap(max_bytes),
+                )),
+            ),
             BatchSource::Jsonl(p) => (
                 p.display().to_string(),
                 Box::new(batch::jsonl_docs(p, batch::jsonl_line_cap(max_bytes))?),

@@ -92,7 +92,7 @@ const MAP_HELP: &str = "Inputs:
                        (or as text for text/plain); other content types are an error
   -  or nothing        standard input; --input html extracts it as HTML
   DIR/                 batch: every .txt/.html/.htm below DIR, recursively
-  --jsonl FILE         batch: one {\"id\", \"text\"|\"html\"|\"url\"} object per line
+  --jsonl FILE         batch: one {\"id\", \"text\"|\"html\"|\"url\"} object per line (- reads stdin)
 Mention offsets refer to the text that was mapped (after extraction and filtering); the
 GeoJSON metadata records the source, the page title, the fetch time and those steps.
 
@@ -136,7 +136,8 @@ pub struct MapArgs {
     /// standard input.
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
-    /// Batch: map the documents of this JSONL file, one {"id", "text"|"html"|"url"} per line.
+    /// Batch: map the documents of this JSONL file, one {"id", "text"|"html"|"url"} per line
+    /// (`-`: standard input).
     #[arg(long, value_name = "FILE", conflicts_with = "files")]
     pub jsonl: Option<PathBuf>,
     /// Batch: write one file per document into this directory.
