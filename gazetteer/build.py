@@ -93,7 +93,7 @@ COUNTRY_MIN_SHARE = 0.75
 ADMIN1_POINT = "label"
 # Keep a country's ISO alpha-3 code as an abbreviation only when it is the initials of
 # one of its names or a source lists it among the names (see build_countries).
-CCA3_ONLY_AS_INITIALS = False
+CCA3_ONLY_AS_INITIALS = True
 # Name forms (see regions.py).  Each was measured on and off on the dev corpora
 # (README, "Name forms"): F1 moved by at most 0.001 either way, recall rose by 0.004
 # (plurals) and 0.003 (continents), so both are on.
