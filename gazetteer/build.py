@@ -442,6 +442,22 @@ TRANSLATION_LANGS = ("ara", "deu", "fra", "jpn", "rus", "spa", "zho")
 ENGLISH_WORDS_AND_NAMES: set[str] = set()
 
 
+def parenthesised_parts(name: str) -> list[str]:
+    """The two names in "X (Y)": "Holy See (Vatican City State)" gives "Holy See" and
+    "Vatican City State", "Falkland Islands (Malvinas)" gives "Malvinas". Y counts only
+    when every word of it is capitalised ("Saint Martin (French part)" gives just
+    "Saint Martin"), and only a closing parenthesis at the end splits the name
+    ("Cocos (Keeling) Islands" is left whole)."""
+    m = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", name)
+    if not m:
+        return []
+    outer, inner = m.group(1).strip(), m.group(2).strip()
+    parts = [outer]
+    if all(w[:1].isupper() for w in inner.split()):
+        parts.append(inner)
+    return parts
+
+
 def translated_names(w, notes):
     """The country's common and official names in TRANSLATION_LANGS. A Latin-script
     name that is a common English word or an English given name ("Island", German for
@@ -484,6 +500,7 @@ def build_countries(pk, notes):
         abbr_src = [w["cca2"], w["cca3"]]
         for s in w.get("altSpellings", []):
             s2 = clean(s)
+            cand += parenthesised_parts(s2)
             if is_abbreviation(s2):
                 abbr_src.append(norm_abbr(s2))
                 # dotted form of the country's own all-caps 2-3 letter alt spellings,

@@ -339,6 +339,14 @@ impl<'a> Spotter<'a> {
                     continue;
                 }
             }
+            // "The Bush administration", "Obama-era": a leader's name; only a country or
+            // region reading stays.
+            if embedded::names_a_leader(text, tokens, &range) {
+                candidates.retain(|p| self.gazetteer.kind(p.place) <= PlaceKind::Admin1);
+                if candidates.is_empty() {
+                    continue;
+                }
+            }
             // Part of a money amount or of another name: "US$2 million", "Aleppo
             // University", "the Arndale Centre".
             if embedded::is_currency_code(text, tokens, &range)
@@ -488,6 +496,12 @@ impl<'a> Spotter<'a> {
                         | "asked"
                         | "recalled"
                         | "insisted"
+                        | "tweeted"
+                        | "stated"
+                        | "replied"
+                        | "warned"
+                        | "admitted"
+                        | "testified"
                 )
             );
             let alone = i == 0 || !is_capitalised(tokens[i - 1].surface(text)) || starts[i];
