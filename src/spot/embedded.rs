@@ -79,6 +79,21 @@ pub(super) fn is_part_of_organisation_name(
     head_after || lone_head_after_name
 }
 
+/// Words after a single name that make it a person's (a leader's) name: "the Obama
+/// administration", "the Bush presidency", "Obama-era rules".
+const LEADER_NOUNS: &[&str] = &["administration", "administrations", "presidency", "era"];
+
+/// Is the one-word span the name of a leader whose term it qualifies ("the Bush
+/// administration", "Obama-era")? Only a country or region can govern, so the caller
+/// keeps those readings ("the Georgia administration").
+pub(super) fn names_a_leader(text: &str, tokens: &[Token], range: &Range<usize>) -> bool {
+    if range.len() != 1 || range.end >= tokens.len() {
+        return false;
+    }
+    let gap = &text[tokens[range.start].end..tokens[range.end].start];
+    matches!(gap, " " | "-") && LEADER_NOUNS.contains(&tokens[range.end].folded.as_str())
+}
+
 /// Is `acronym` the initials of `name`'s words ("NYC" of "New York City", "LA" of "Los
 /// Angeles")? Airport codes and other codes a gazetteer lists as alternate names are
 /// not ("DAC" for Dhaka, "UFA" for Ufa).
@@ -164,6 +179,25 @@ mod tests {
                 !is_part_of_organisation_name(text, &tokens, &range, &lexicon),
                 "{text}"
             );
+        }
+    }
+
+    #[test]
+    fn a_leader_s_term_is_no_place() {
+        for (text, word) in [
+            ("under the Bush administration", "Bush"),
+            ("the Obama-era rule", "Obama"),
+        ] {
+            let (tokens, range) = span_of(text, word);
+            assert!(names_a_leader(text, &tokens, &range), "{text}");
+        }
+        for (text, word) in [
+            ("aid to Bush and the administration", "Bush"),
+            ("Obama, era", "Obama"),
+            ("New York administration", "New York"),
+        ] {
+            let (tokens, range) = span_of(text, word);
+            assert!(!names_a_leader(text, &tokens, &range), "{text}");
         }
     }
 }

@@ -445,7 +445,7 @@ const ORGANISATION_HEADS: &[&str] = &[
 const NAME_CONNECTORS: &[&str] = &[
     "of", "and", "the", "de", "del", "della", "di", "da", "do", "dos", "das", "du", "des", "la",
     "le", "les", "el", "al", "an", "am", "im", "upon", "on", "sur", "y", "e", "es", "en", "van",
-    "von", "der", "den", "ad", "bin", "ibn", "s",
+    "von", "der", "den", "ad", "bin", "ibn", "s", "d",
 ];
 
 /// Generic words that close the name of a county or physical feature ("Orange

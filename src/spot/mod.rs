@@ -49,6 +49,10 @@ pub(crate) const MAX_NAME_TOKENS: usize = 8;
 /// generated forms reach villages by accident far more often than written names do.
 const MIN_INFLECTED_POPULATION: u64 = 10_000;
 
+/// The longest title abbreviation written with a dot before a name ("Mrs.", "Capt.",
+/// "Prof."); longer words before a full stop end a sentence.
+const MAX_ABBREVIATED_TITLE_CHARS: usize = 4;
+
 /// A span of text that names a place in the gazetteer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mention {
@@ -339,6 +343,14 @@ impl<'a> Spotter<'a> {
                     continue;
                 }
             }
+            // "The Bush administration", "Obama-era": a leader's name; only a country or
+            // region reading stays.
+            if embedded::names_a_leader(text, tokens, &range) {
+                candidates.retain(|p| self.gazetteer.kind(p.place) <= PlaceKind::Admin1);
+                if candidates.is_empty() {
+                    continue;
+                }
+            }
             // Part of a money amount or of another name: "US$2 million", "Aleppo
             // University", "the Arndale Centre".
             if embedded::is_currency_code(text, tokens, &range)
@@ -422,6 +434,14 @@ impl<'a> Spotter<'a> {
                     begin = Some(t + 1);
                 }
             }
+            // "Mrs. Lincoln", "Dr. Clinton", "Lt. Brent Wheat": the dot of an abbreviated
+            // title ends the run before the name, so the title stands just before it.
+            if begin.is_none()
+                && run.start > 0
+                && self.is_abbreviated_title(text, tokens, run.start - 1)
+            {
+                begin = Some(run.start);
+            }
             if begin.is_none() {
                 begin = run.clone().find(|&t| {
                     t + 1 < run.end
@@ -488,6 +508,12 @@ impl<'a> Spotter<'a> {
                         | "asked"
                         | "recalled"
                         | "insisted"
+                        | "tweeted"
+                        | "stated"
+                        | "replied"
+                        | "warned"
+                        | "admitted"
+                        | "testified"
                 )
             );
             let alone = i == 0 || !is_capitalised(tokens[i - 1].surface(text)) || starts[i];
@@ -512,6 +538,21 @@ impl<'a> Spotter<'a> {
             }
         }
         (persons, surnames, speakers)
+    }
+
+    /// Is token `k` a title written as an abbreviation with its dot ("Mrs.", "Dr.",
+    /// "Lt.", "Gov.") right before a name? "Miss." is left out: it is also the state
+    /// abbreviation of Mississippi ("Tupelo, Miss."); a title written out and followed
+    /// by a full stop ends a sentence ("... elected governor. Boston").
+    fn is_abbreviated_title(&self, text: &str, tokens: &[Token], k: usize) -> bool {
+        let tok = &tokens[k];
+        let surface = tok.surface(text);
+        k + 1 < tokens.len()
+            && is_capitalised(surface)
+            && surface.chars().count() <= MAX_ABBREVIATED_TITLE_CHARS
+            && tok.folded != "miss"
+            && &text[tok.end..tokens[k + 1].start] == ". "
+            && self.is_title(text, tok)
     }
 
     /// Does the given name at token `t` open a place name rather than a person's?
@@ -732,6 +773,17 @@ mod tests {
         assert_eq!(surfaces(&s), ["Kerry", "Syria", "Kerry"]);
         let s = spot("Sir John Kerry spoke. Kerry said the town would grow.");
         assert!(surfaces(&s).is_empty());
+    }
+
+    #[test]
+    fn a_name_after_an_abbreviated_title_is_a_person() {
+        let s = spot("Stories told by Mrs. Lyon and Dr. Nice in Aleppo. Lyon smiled.");
+        assert_eq!(surfaces(&s), ["Aleppo"]);
+        assert_eq!(s.persons.len(), 2);
+        // A title written out before a full stop ends the sentence; "Miss." is also
+        // Mississippi's abbreviation.
+        let s = spot("He was elected governor. Lyon cheered. Tupelo, Miss. Nice weather.");
+        assert_eq!(surfaces(&s), ["Lyon", "Nice"]);
     }
 
     #[test]
