@@ -510,6 +510,9 @@ impl<'a> Resolver<'a> {
                 .collect(),
         );
         let support = CandidateSupport::new(self.gazetteer, mentions, feats);
+        // A candidate's support and coherence depend only on its name's key and its
+        // place, so every repeat of a name reuses the first mention's R-tree queries.
+        let mut measured: HashMap<(&str, u32), (f64, f64)> = HashMap::default();
         for (i, f) in feats.iter_mut().enumerate() {
             let key = mentions[i].key.as_str();
             // Where a country or region owns the name, a city holding it only as an
@@ -520,8 +523,18 @@ impl<'a> Resolver<'a> {
                 let p = self.gazetteer.place(*place);
                 let spatial = p.kind >= PlaceKind::Admin2
                     && !(region_owns_name && *kind == NameKind::Alternate);
+                let (neighbours, coherence) = if spatial {
+                    *measured.entry((key, *place)).or_insert_with(|| {
+                        (
+                            support.score(self.gazetteer, key, &p),
+                            self.coherence(&anchors, mentions, i, &p),
+                        )
+                    })
+                } else {
+                    (0.0, 0.0)
+                };
                 if spatial {
-                    ft.neighbours = support.score(self.gazetteer, key, &p);
+                    ft.neighbours = neighbours;
                 }
                 let holds_others = implied
                     .get(p.country_code.as_str())
@@ -530,7 +543,7 @@ impl<'a> Resolver<'a> {
                     ft.country = 0.25;
                 }
                 if spatial {
-                    ft.coherence = self.coherence(&anchors, mentions, i, &p);
+                    ft.coherence = coherence;
                 }
             }
         }
@@ -671,15 +684,21 @@ impl<'a> Resolver<'a> {
     ) {
         let codes = focus::Focus::codes(self.gazetteer, first);
         let doc = focus::Focus::new(mentions, first, &codes);
+        // The score depends only on the name's key and the place: once per pair.
+        let mut scored: HashMap<(&str, u32), f64> = HashMap::default();
         for (m, f) in mentions.iter().zip(feats.iter_mut()) {
             if f.len() < 2 {
                 continue;
             }
             for (place, _, ft) in f.iter_mut() {
-                let p = self.gazetteer.place(*place);
-                if p.kind > PlaceKind::Country {
-                    ft.focus = doc.score(&m.key, &p.country_code, &p.admin1);
-                }
+                ft.focus = *scored.entry((m.key.as_str(), *place)).or_insert_with(|| {
+                    let p = self.gazetteer.place(*place);
+                    if p.kind > PlaceKind::Country {
+                        doc.score(&m.key, &p.country_code, &p.admin1)
+                    } else {
+                        0.0
+                    }
+                });
             }
         }
     }
@@ -773,25 +792,33 @@ impl<'a> Resolver<'a> {
             }
             *counts.entry(m.key.as_str()).or_default() += 1;
         }
+        // The unpaired mentions of a name share one winner: picked once per name.
+        let mut shared: HashMap<&str, Option<(u32, f64)>> = HashMap::default();
         mentions
             .iter()
             .zip(feats)
             .zip(paired)
             .map(|((m, f), paired)| {
-                let own: HashMap<u32, f64>;
-                let (s, n) = if paired {
-                    own = f.iter().map(|c| (c.0, c.2.total())).collect();
-                    (&own, 1.0)
-                } else {
-                    (&sums[m.key.as_str()], counts[m.key.as_str()] as f64)
-                };
-                let (place, score) = s
-                    .iter()
-                    .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))?;
-                let share = softmax_share(s.values().map(|v| v / n), score / n);
-                ((score / n) >= self.options.min_score).then_some((*place, share))
+                if paired {
+                    let own: HashMap<u32, f64> = f.iter().map(|c| (c.0, c.2.total())).collect();
+                    return self.winner(&own, 1.0);
+                }
+                let key = m.key.as_str();
+                *shared
+                    .entry(key)
+                    .or_insert_with(|| self.winner(&sums[key], counts[key] as f64))
             })
             .collect()
+    }
+
+    /// The best of summed scores `s` over `n` mentions, with its softmax share, when
+    /// its mean reaches [`ResolveOptions::min_score`].
+    fn winner(&self, s: &HashMap<u32, f64>, n: f64) -> Option<(u32, f64)> {
+        let (place, score) = s
+            .iter()
+            .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))?;
+        let share = softmax_share(s.values().map(|v| v / n), score / n);
+        ((score / n) >= self.options.min_score).then_some((*place, share))
     }
 
     /// Ranks a mention's candidates and turns its winner's evidence into a calibrated
