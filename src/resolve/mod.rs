@@ -409,43 +409,45 @@ impl<'a> Resolver<'a> {
     /// first-level regions whose mentions have no other reading raise the candidates
     /// inside them (`country`, `admin1`).
     fn add_named_context(&self, mentions: &[Mention], feats: &mut [Candidates]) {
-        let mut countries: HashSet<String> = HashSet::default();
+        // Codes are borrowed from the gazetteer: a String per candidate was most of
+        // this step.
+        let gaz = self.gazetteer;
+        let mut countries: HashSet<&str> = HashSet::default();
         // Regions named outright, with the keys that name them: a region does not
         // vouch for readings of its own name ("New York" the state is no evidence
         // for New York the city).
-        let mut regions: HashMap<(String, String), HashSet<&str>> = HashMap::default();
+        let mut regions: HashMap<(&str, &str), HashSet<&str>> = HashMap::default();
         for (m, f) in mentions.iter().zip(feats.iter()) {
-            let places: Vec<Cow<Place>> = f.iter().map(|c| self.gazetteer.place(c.0)).collect();
-            if !places.is_empty() && places.iter().all(|p| p.kind == PlaceKind::Country) {
-                countries.extend(places.iter().map(|p| p.country_code.clone()));
+            if !f.is_empty() && f.iter().all(|c| gaz.kind(c.0) == PlaceKind::Country) {
+                countries.extend(f.iter().map(|c| gaz.codes(c.0).0));
             }
             // A region is named outright when it is the mention's one reading by its
             // own name or abbreviation and any other reading holds the name only as an
             // alternate ("Illinois" is also an old name of a Riverside), or when it is
             // the only reading ("State of Ohio").
-            let own: Vec<Cow<Place>> = if places.len() == 1 {
-                places.clone()
+            let own: Vec<u32> = if f.len() == 1 {
+                vec![f[0].0]
             } else {
                 f.iter()
                     .filter(|c| c.1 != NameKind::Alternate)
-                    .map(|c| self.gazetteer.place(c.0))
+                    .map(|c| c.0)
                     .collect()
             };
-            if own.len() == 1 && own[0].kind == PlaceKind::Admin1 {
+            if own.len() == 1 && gaz.kind(own[0]) == PlaceKind::Admin1 {
                 regions
-                    .entry((own[0].country_code.clone(), own[0].admin1.clone()))
+                    .entry(gaz.codes(own[0]))
                     .or_default()
                     .insert(m.key.as_str());
             }
         }
         // Keys under which each country is named outright ("Russia", "Russian").
-        let mut country_keys: HashMap<String, HashSet<&str>> = HashMap::default();
+        let mut country_keys: HashMap<&str, HashSet<&str>> = HashMap::default();
         for (m, f) in mentions.iter().zip(feats.iter()) {
             for (place, _, _) in f {
-                let p = self.gazetteer.place(*place);
-                if p.kind == PlaceKind::Country && countries.contains(p.country_code.as_str()) {
+                let country = gaz.codes(*place).0;
+                if gaz.kind(*place) == PlaceKind::Country && countries.contains(country) {
                     country_keys
-                        .entry(p.country_code.clone())
+                        .entry(country)
                         .or_default()
                         .insert(m.key.as_str());
                 }
@@ -453,21 +455,22 @@ impl<'a> Resolver<'a> {
         }
         for (m, f) in mentions.iter().zip(feats.iter_mut()) {
             for (place, _, ft) in f.iter_mut() {
-                let p = self.gazetteer.place(*place);
-                if p.kind > PlaceKind::Country && countries.contains(p.country_code.as_str()) {
+                let kind = gaz.kind(*place);
+                let codes = gaz.codes(*place);
+                if kind > PlaceKind::Country && countries.contains(codes.0) {
                     ft.country = 1.0;
                 }
                 // A country the text also names another way is surely meant.
-                if p.kind == PlaceKind::Country
+                if kind == PlaceKind::Country
                     && country_keys
-                        .get(p.country_code.as_str())
+                        .get(codes.0)
                         .is_some_and(|keys| keys.iter().any(|k| *k != m.key))
                 {
                     ft.country = 1.0;
                 }
-                if p.kind > PlaceKind::Admin1
+                if kind > PlaceKind::Admin1
                     && regions
-                        .get(&(p.country_code.clone(), p.admin1.clone()))
+                        .get(&codes)
                         .is_some_and(|keys| keys.iter().any(|k| *k != m.key))
                 {
                     ft.admin1 = 1.0;
