@@ -80,6 +80,10 @@ const CONTAIN_MAX: f64 = 3.0;
 /// state in "a city in Clarke County, Georgia"): as much as the region of a pair.
 const CONTAINER_BOOST: f64 = 1.0;
 
+/// Coherence measures a candidate against this many of the nearest first-pass places
+/// (nearest in degrees, by the R-tree), the nearest by haversine among them counting.
+const NEAREST_ANCHORS: usize = 8;
+
 /// Options for resolution.
 #[derive(Debug, Clone)]
 pub struct ResolveOptions {
@@ -716,12 +720,21 @@ impl<'a> Resolver<'a> {
         p: &Place,
     ) -> f64 {
         let mut best = f64::INFINITY;
-        for a in anchors.nearest_neighbor_iter(&[p.lon, p.lat]).take(8) {
-            if mentions[a.data].key == mentions[i].key {
-                continue;
+        let mut measure = |a: &GeomWithData<[f64; 2], usize>| {
+            if mentions[a.data].key != mentions[i].key {
+                let [lon, lat] = *a.geom();
+                best = best.min(haversine_km((p.lon, p.lat), (lon, lat)));
             }
-            let [lon, lat] = *a.geom();
-            best = best.min(haversine_km((p.lon, p.lat), (lon, lat)));
+        };
+        if anchors.size() <= NEAREST_ANCHORS {
+            // The nearest of at most that many are all of them, and a minimum needs
+            // no order: no walk of the tree (most news documents).
+            anchors.iter().for_each(&mut measure);
+        } else {
+            anchors
+                .nearest_neighbor_iter(&[p.lon, p.lat])
+                .take(NEAREST_ANCHORS)
+                .for_each(&mut measure);
         }
         if best.is_finite() {
             // Nearness helps choose among plausible places; it does not make a hamlet
