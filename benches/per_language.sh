@@ -36,7 +36,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) BUILD=0 ;;
     --bin) BIN="$2"; BUILD=0; shift ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     -*) echo "per_language.sh: unknown option $1" >&2; exit 2 ;;
     *) LANGS+=("$1") ;;
   esac
