@@ -411,16 +411,21 @@ fn most_common_surface(mentions: &[MentionSpan]) -> String {
 /// The window is found by byte offsets and copied once (every kept mention has a
 /// snippet: collecting its characters was a visible share of a batch).
 fn snippet(text: &str, start: usize, end: usize, n: usize) -> String {
-    let mut from = start;
-    let mut before = 0;
-    for (i, _) in text[..start].char_indices().rev().take(n) {
-        from = i;
-        before += 1;
+    let bytes = text.as_bytes();
+    // Characters are counted by the bytes that begin one (UTF-8 continuation bytes
+    // are 0b10xxxxxx), not decoded: every kept mention cuts two windows.
+    let (mut from, mut before) = (start, 0);
+    while before < n && from > 0 {
+        from -= 1;
+        if bytes[from] & 0xc0 != 0x80 {
+            before += 1;
+        }
     }
-    let (to, after) = match text[end..].char_indices().nth(n) {
-        Some((i, _)) => (end + i, n),
-        None => (text.len(), text[end..].chars().count()),
-    };
+    let (mut to, mut after) = (end, 0);
+    while after < n && to < bytes.len() {
+        to += utf8_len(bytes[to]);
+        after += 1;
+    }
     let mut window = String::with_capacity(to - from + 2 * '…'.len_utf8());
     if before == n && start > 0 {
         window.push('…');
@@ -429,14 +434,54 @@ fn snippet(text: &str, start: usize, end: usize, n: usize) -> String {
     if after == n {
         window.push('…');
     }
-    let mut s = String::with_capacity(window.len());
-    for word in window.split_whitespace() {
-        if !s.is_empty() {
-            s.push(' ');
-        }
-        s.push_str(word);
+    collapse_whitespace(&window)
+}
+
+/// The length of the UTF-8 character that `lead`, its first byte, begins.
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0..=0x7f => 1,
+        0xc0..=0xdf => 2,
+        0xe0..=0xef => 3,
+        _ => 4,
     }
-    s
+}
+
+/// `s.split_whitespace()` joined by single spaces, with ASCII bytes tested as bytes
+/// (the same whitespace: tab, line feed, vertical tab, form feed, carriage return,
+/// space) and only other characters decoded.
+fn collapse_whitespace(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut push_word = |word: &str| {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    };
+    let mut word: Option<usize> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (len, space) = match bytes[i] {
+            b @ 0..=0x7f => (1, matches!(b, b'\t'..=b'\r' | b' ')),
+            _ => s[i..]
+                .chars()
+                .next()
+                .map_or((1, false), |c| (c.len_utf8(), c.is_whitespace())),
+        };
+        if !space && word.is_none() {
+            word = Some(i);
+        } else if space {
+            if let Some(w) = word.take() {
+                push_word(&s[w..i]);
+            }
+        }
+        i += len;
+    }
+    if let Some(w) = word {
+        push_word(&s[w..]);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -454,5 +499,24 @@ mod tests {
         assert_eq!(snippet("ab Aleppo cd", 3, 9, 3), "…ab Aleppo cd…");
         assert_eq!(snippet("b Aleppo c", 2, 8, 3), "b Aleppo c");
         assert_eq!(snippet(" b\n\nAleppo", 4, 10, 0), "…Aleppo…");
+    }
+
+    /// Whitespace collapses exactly as `split_whitespace` joined by spaces does, for
+    /// ASCII, vertical tabs and the Unicode spaces.
+    #[test]
+    fn whitespace_collapses_as_split_whitespace() {
+        for s in [
+            "",
+            "  ",
+            "a",
+            " a  b\t\nc ",
+            "x\u{b}y\u{c}z\rw",
+            "Ḩalab\u{a0}ḩalab\u{2003} — \u{3000}阿勒颇\u{85}end",
+            "…\n b…",
+            "é\u{200b}e",
+        ] {
+            let want = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapse_whitespace(s), want, "{s:?}");
+        }
     }
 }

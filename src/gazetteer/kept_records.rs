@@ -46,4 +46,9 @@ impl KeptRecords {
     pub(crate) fn population(&self, i: usize) -> u64 {
         self.records.population(i)
     }
+
+    /// The country and admin1 codes of record `i`, borrowed from the map.
+    pub(crate) fn codes(&self, i: usize) -> (&str, &str) {
+        self.records.codes(i)
+    }
 }

@@ -394,6 +394,19 @@ impl Gazetteer {
         }
     }
 
+    /// The country code and admin1 code of the place at an index, borrowed: for maps
+    /// keyed by region without a String per candidate.
+    pub fn codes(&self, index: u32) -> (&str, &str) {
+        match &self.places {
+            PlaceStore::Owned(v) => {
+                let p = &v[index as usize];
+                (&p.country_code, &p.admin1)
+            }
+            PlaceStore::Mapped(m) => m.codes(index as usize),
+            PlaceStore::Kept(k) => k.codes(index as usize),
+        }
+    }
+
     /// The folded-name index.
     pub fn names(&self) -> &NameIndex {
         &self.names

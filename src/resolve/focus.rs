@@ -7,7 +7,8 @@
 //! document is about gets the `focus` feature, in proportion to the share of the
 //! document's *other* names that lie there (a name does not vote for itself).
 
-use std::collections::HashMap;
+// FxHash: looked up once per candidate; SipHash was most of the score's cost.
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::gazetteer::{Gazetteer, PlaceKind};
 use crate::spot::Mention;

@@ -80,6 +80,10 @@ const CONTAIN_MAX: f64 = 3.0;
 /// state in "a city in Clarke County, Georgia"): as much as the region of a pair.
 const CONTAINER_BOOST: f64 = 1.0;
 
+/// Coherence measures a candidate against this many of the nearest first-pass places
+/// (nearest in degrees, by the R-tree), the nearest by haversine among them counting.
+const NEAREST_ANCHORS: usize = 8;
+
 /// Options for resolution.
 #[derive(Debug, Clone)]
 pub struct ResolveOptions {
@@ -409,43 +413,45 @@ impl<'a> Resolver<'a> {
     /// first-level regions whose mentions have no other reading raise the candidates
     /// inside them (`country`, `admin1`).
     fn add_named_context(&self, mentions: &[Mention], feats: &mut [Candidates]) {
-        let mut countries: HashSet<String> = HashSet::default();
+        // Codes are borrowed from the gazetteer: a String per candidate was most of
+        // this step.
+        let gaz = self.gazetteer;
+        let mut countries: HashSet<&str> = HashSet::default();
         // Regions named outright, with the keys that name them: a region does not
         // vouch for readings of its own name ("New York" the state is no evidence
         // for New York the city).
-        let mut regions: HashMap<(String, String), HashSet<&str>> = HashMap::default();
+        let mut regions: HashMap<(&str, &str), HashSet<&str>> = HashMap::default();
         for (m, f) in mentions.iter().zip(feats.iter()) {
-            let places: Vec<Cow<Place>> = f.iter().map(|c| self.gazetteer.place(c.0)).collect();
-            if !places.is_empty() && places.iter().all(|p| p.kind == PlaceKind::Country) {
-                countries.extend(places.iter().map(|p| p.country_code.clone()));
+            if !f.is_empty() && f.iter().all(|c| gaz.kind(c.0) == PlaceKind::Country) {
+                countries.extend(f.iter().map(|c| gaz.codes(c.0).0));
             }
             // A region is named outright when it is the mention's one reading by its
             // own name or abbreviation and any other reading holds the name only as an
             // alternate ("Illinois" is also an old name of a Riverside), or when it is
             // the only reading ("State of Ohio").
-            let own: Vec<Cow<Place>> = if places.len() == 1 {
-                places.clone()
+            let own: Vec<u32> = if f.len() == 1 {
+                vec![f[0].0]
             } else {
                 f.iter()
                     .filter(|c| c.1 != NameKind::Alternate)
-                    .map(|c| self.gazetteer.place(c.0))
+                    .map(|c| c.0)
                     .collect()
             };
-            if own.len() == 1 && own[0].kind == PlaceKind::Admin1 {
+            if own.len() == 1 && gaz.kind(own[0]) == PlaceKind::Admin1 {
                 regions
-                    .entry((own[0].country_code.clone(), own[0].admin1.clone()))
+                    .entry(gaz.codes(own[0]))
                     .or_default()
                     .insert(m.key.as_str());
             }
         }
         // Keys under which each country is named outright ("Russia", "Russian").
-        let mut country_keys: HashMap<String, HashSet<&str>> = HashMap::default();
+        let mut country_keys: HashMap<&str, HashSet<&str>> = HashMap::default();
         for (m, f) in mentions.iter().zip(feats.iter()) {
             for (place, _, _) in f {
-                let p = self.gazetteer.place(*place);
-                if p.kind == PlaceKind::Country && countries.contains(p.country_code.as_str()) {
+                let country = gaz.codes(*place).0;
+                if gaz.kind(*place) == PlaceKind::Country && countries.contains(country) {
                     country_keys
-                        .entry(p.country_code.clone())
+                        .entry(country)
                         .or_default()
                         .insert(m.key.as_str());
                 }
@@ -453,21 +459,22 @@ impl<'a> Resolver<'a> {
         }
         for (m, f) in mentions.iter().zip(feats.iter_mut()) {
             for (place, _, ft) in f.iter_mut() {
-                let p = self.gazetteer.place(*place);
-                if p.kind > PlaceKind::Country && countries.contains(p.country_code.as_str()) {
+                let kind = gaz.kind(*place);
+                let codes = gaz.codes(*place);
+                if kind > PlaceKind::Country && countries.contains(codes.0) {
                     ft.country = 1.0;
                 }
                 // A country the text also names another way is surely meant.
-                if p.kind == PlaceKind::Country
+                if kind == PlaceKind::Country
                     && country_keys
-                        .get(p.country_code.as_str())
+                        .get(codes.0)
                         .is_some_and(|keys| keys.iter().any(|k| *k != m.key))
                 {
                     ft.country = 1.0;
                 }
-                if p.kind > PlaceKind::Admin1
+                if kind > PlaceKind::Admin1
                     && regions
-                        .get(&(p.country_code.clone(), p.admin1.clone()))
+                        .get(&codes)
                         .is_some_and(|keys| keys.iter().any(|k| *k != m.key))
                 {
                     ft.admin1 = 1.0;
@@ -510,6 +517,9 @@ impl<'a> Resolver<'a> {
                 .collect(),
         );
         let support = CandidateSupport::new(self.gazetteer, mentions, feats);
+        // A candidate's support and coherence depend only on its name's key and its
+        // place, so every repeat of a name reuses the first mention's R-tree queries.
+        let mut measured: HashMap<(&str, u32), (f64, f64)> = HashMap::default();
         for (i, f) in feats.iter_mut().enumerate() {
             let key = mentions[i].key.as_str();
             // Where a country or region owns the name, a city holding it only as an
@@ -520,8 +530,18 @@ impl<'a> Resolver<'a> {
                 let p = self.gazetteer.place(*place);
                 let spatial = p.kind >= PlaceKind::Admin2
                     && !(region_owns_name && *kind == NameKind::Alternate);
+                let (neighbours, coherence) = if spatial {
+                    *measured.entry((key, *place)).or_insert_with(|| {
+                        (
+                            support.score(self.gazetteer, key, &p),
+                            self.coherence(&anchors, mentions, i, &p),
+                        )
+                    })
+                } else {
+                    (0.0, 0.0)
+                };
                 if spatial {
-                    ft.neighbours = support.score(self.gazetteer, key, &p);
+                    ft.neighbours = neighbours;
                 }
                 let holds_others = implied
                     .get(p.country_code.as_str())
@@ -530,7 +550,7 @@ impl<'a> Resolver<'a> {
                     ft.country = 0.25;
                 }
                 if spatial {
-                    ft.coherence = self.coherence(&anchors, mentions, i, &p);
+                    ft.coherence = coherence;
                 }
             }
         }
@@ -671,15 +691,21 @@ impl<'a> Resolver<'a> {
     ) {
         let codes = focus::Focus::codes(self.gazetteer, first);
         let doc = focus::Focus::new(mentions, first, &codes);
+        // The score depends only on the name's key and the place: once per pair.
+        let mut scored: HashMap<(&str, u32), f64> = HashMap::default();
         for (m, f) in mentions.iter().zip(feats.iter_mut()) {
             if f.len() < 2 {
                 continue;
             }
             for (place, _, ft) in f.iter_mut() {
-                let p = self.gazetteer.place(*place);
-                if p.kind > PlaceKind::Country {
-                    ft.focus = doc.score(&m.key, &p.country_code, &p.admin1);
-                }
+                ft.focus = *scored.entry((m.key.as_str(), *place)).or_insert_with(|| {
+                    let p = self.gazetteer.place(*place);
+                    if p.kind > PlaceKind::Country {
+                        doc.score(&m.key, &p.country_code, &p.admin1)
+                    } else {
+                        0.0
+                    }
+                });
             }
         }
     }
@@ -694,12 +720,21 @@ impl<'a> Resolver<'a> {
         p: &Place,
     ) -> f64 {
         let mut best = f64::INFINITY;
-        for a in anchors.nearest_neighbor_iter(&[p.lon, p.lat]).take(8) {
-            if mentions[a.data].key == mentions[i].key {
-                continue;
+        let mut measure = |a: &GeomWithData<[f64; 2], usize>| {
+            if mentions[a.data].key != mentions[i].key {
+                let [lon, lat] = *a.geom();
+                best = best.min(haversine_km((p.lon, p.lat), (lon, lat)));
             }
-            let [lon, lat] = *a.geom();
-            best = best.min(haversine_km((p.lon, p.lat), (lon, lat)));
+        };
+        if anchors.size() <= NEAREST_ANCHORS {
+            // The nearest of at most that many are all of them, and a minimum needs
+            // no order: no walk of the tree (most news documents).
+            anchors.iter().for_each(&mut measure);
+        } else {
+            anchors
+                .nearest_neighbor_iter(&[p.lon, p.lat])
+                .take(NEAREST_ANCHORS)
+                .for_each(&mut measure);
         }
         if best.is_finite() {
             // Nearness helps choose among plausible places; it does not make a hamlet
@@ -773,25 +808,33 @@ impl<'a> Resolver<'a> {
             }
             *counts.entry(m.key.as_str()).or_default() += 1;
         }
+        // The unpaired mentions of a name share one winner: picked once per name.
+        let mut shared: HashMap<&str, Option<(u32, f64)>> = HashMap::default();
         mentions
             .iter()
             .zip(feats)
             .zip(paired)
             .map(|((m, f), paired)| {
-                let own: HashMap<u32, f64>;
-                let (s, n) = if paired {
-                    own = f.iter().map(|c| (c.0, c.2.total())).collect();
-                    (&own, 1.0)
-                } else {
-                    (&sums[m.key.as_str()], counts[m.key.as_str()] as f64)
-                };
-                let (place, score) = s
-                    .iter()
-                    .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))?;
-                let share = softmax_share(s.values().map(|v| v / n), score / n);
-                ((score / n) >= self.options.min_score).then_some((*place, share))
+                if paired {
+                    let own: HashMap<u32, f64> = f.iter().map(|c| (c.0, c.2.total())).collect();
+                    return self.winner(&own, 1.0);
+                }
+                let key = m.key.as_str();
+                *shared
+                    .entry(key)
+                    .or_insert_with(|| self.winner(&sums[key], counts[key] as f64))
             })
             .collect()
+    }
+
+    /// The best of summed scores `s` over `n` mentions, with its softmax share, when
+    /// its mean reaches [`ResolveOptions::min_score`].
+    fn winner(&self, s: &HashMap<u32, f64>, n: f64) -> Option<(u32, f64)> {
+        let (place, score) = s
+            .iter()
+            .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))?;
+        let share = softmax_share(s.values().map(|v| v / n), score / n);
+        ((score / n) >= self.options.min_score).then_some((*place, share))
     }
 
     /// Ranks a mention's candidates and turns its winner's evidence into a calibrated
