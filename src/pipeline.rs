@@ -79,6 +79,13 @@ impl MapperBuilder {
         self
     }
 
+    /// How each mention's winner is picked among its candidates: the hand-set rules
+    /// (default) or the learned ranker ([`crate::resolve::ranker`]).
+    pub fn ranking(mut self, r: crate::resolve::ranker::Ranking) -> Self {
+        self.resolve.ranking = r;
+        self
+    }
+
     /// Characters of context on each side of a mention in its snippet.
     pub fn snippet_chars(mut self, n: usize) -> Self {
         self.snippet_chars = n;
@@ -224,6 +231,11 @@ impl Mapper {
     /// The gazetteer it maps against.
     pub fn gazetteer(&self) -> &Gazetteer {
         &self.gazetteer
+    }
+
+    /// How it picks each mention's winner among the candidates.
+    pub fn ranking(&self) -> &crate::resolve::ranker::Ranking {
+        &self.options.resolve.ranking
     }
 
     /// Maps one text: in one pass, or segment by segment when it is longer than
