@@ -35,7 +35,7 @@ pub fn rows(
 ) -> Vec<Value> {
     let mut out = Vec::new();
     for e in &mapped.explanations {
-        if e.ranked.len() < 2 {
+        if e.ranked.len() < 2 || e.extras.len() != e.ranked.len() {
             continue;
         }
         let (start, end) = (e.mention.start, e.mention.end);
@@ -51,14 +51,15 @@ pub fn rows(
         let candidates: Vec<Value> = e
             .ranked
             .iter()
-            .map(|c| {
+            .zip(&e.extras)
+            .map(|(c, extras)| {
                 let p = gazetteer.place(c.place);
                 let km = haversine_km(p.lon_lat(), (gold.lon, gold.lat));
                 json!({
                     "id": p.id,
                     "right": km <= RIGHT_KM,
                     "score": c.score,
-                    "inputs": ranker::inputs(&c.features, &c.extras).to_vec(),
+                    "inputs": ranker::inputs(&c.features, extras).to_vec(),
                 })
             })
             .collect();

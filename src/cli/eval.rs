@@ -106,6 +106,7 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
             mentionmap::resolve::calibration::Calibration::from_file(p)?,
         ));
     }
+    builder = builder.ranker_inputs(args.dump_ranker.is_some());
     builder = builder.ranking(match &args.ranker_weights {
         Some(p) => Ranking::Learned(Arc::new(LearnedRanker::from_file(p)?)),
         None => Ranking::from_name(&args.ranker)?,

@@ -48,9 +48,9 @@ pub fn print(
                 "  {}. {:<24} {:<5} {:<2} pop {:>9}  score {:>5.2} = prior {:.2} + name {:.2} ({}) + pair {:.1} + country {:.1} + admin1 {:.1} + coherence {:.2} + relation {:.2} + dateline {:.1} + common word {:.2} + neighbours {:.2} + user {:.2} + plain {:.2} + contain {:.1} + focus {:.2}",
                 rank + 1, p.name, p.feature_code, p.country_code, p.population, c.score, f.prior, f.name, c.name_kind.as_str(), f.pair, f.country, f.admin1, f.coherence, f.relation, f.dateline, f.common_word, f.neighbours, f.user, f.plain, f.contain, f.focus
             );
-            if let (Some(m), Some(score)) = (model, c.learned) {
+            if let (Some(m), Some(score), Some(extras)) = (model, c.learned, e.extras.get(rank)) {
                 let parts: Vec<String> = ranker::input_names()
-                    .zip(m.contributions(&c.features, &c.extras))
+                    .zip(m.contributions(&c.features, extras))
                     .filter(|(_, v)| *v != 0.0)
                     .map(|(n, v)| format!("{n} {v:+.2}"))
                     .collect();

@@ -95,6 +95,10 @@ pub struct ResolveOptions {
     /// Picks each mention's winner among its candidates: the hand-set sum of features
     /// or the learned model ([`ranker`]).
     pub ranking: Ranking,
+    /// Keep the learned ranker's own inputs ([`Resolution::extras`]) even when the rules
+    /// pick: for the training dump (`eval --dump-ranker`). Off by default: they cost
+    /// time the rules do not need.
+    pub ranker_inputs: bool,
 }
 
 impl Default for ResolveOptions {
@@ -104,6 +108,7 @@ impl Default for ResolveOptions {
             coherence_km: 150.0,
             calibration: Calibration::shipped(),
             ranking: Ranking::default(),
+            ranker_inputs: false,
         }
     }
 }
@@ -208,8 +213,6 @@ pub struct ScoredCandidate {
     /// The sum of the features (this mention's own; the name's mentions are summed to
     /// pick the winner).
     pub score: f64,
-    /// The ranker's own inputs ([`ranker::EXTRA_NAMES`]).
-    pub extras: ranker::Extras,
     /// The learned ranker's score, when it picked the winner.
     pub learned: Option<f64>,
 }
@@ -226,6 +229,10 @@ pub struct Resolution {
     pub inputs: ConfidenceInputs,
     /// Candidates, best first.
     pub ranked: Vec<ScoredCandidate>,
+    /// The learned ranker's own inputs ([`ranker::EXTRA_NAMES`]) of each of `ranked`,
+    /// in its order; empty when the rules picked and [`ResolveOptions::ranker_inputs`]
+    /// is off.
+    pub extras: Vec<Extras>,
 }
 
 impl serde::Serialize for NameKind {
@@ -385,13 +392,18 @@ impl<'a> Resolver<'a> {
         self.add_spatial_context(mentions, &first, &mut feats);
         self.add_focus(mentions, &first, &mut feats);
         self.add_relations(text, spotted, &first, &mut feats);
-        let centroid = ranker::Centroid::new(self.gazetteer, mentions, &first);
-        let extras: Vec<Vec<Extras>> = mentions
-            .iter()
-            .zip(&feats)
-            .map(|(m, f)| ranker::extras(self.gazetteer, f, centroid.without(&m.key)))
-            .collect();
-        let learned: Option<Vec<Vec<f64>>> = self.options.ranking.model().map(|model| {
+        let model = self.options.ranking.model();
+        let extras: Vec<Vec<Extras>> = if model.is_some() || self.options.ranker_inputs {
+            let centroid = ranker::Centroid::new(self.gazetteer, mentions, &first);
+            mentions
+                .iter()
+                .zip(&feats)
+                .map(|(m, f)| ranker::extras(self.gazetteer, f, centroid.without(&m.key)))
+                .collect()
+        } else {
+            vec![Vec::new(); mentions.len()]
+        };
+        let learned: Option<Vec<Vec<f64>>> = model.map(|model| {
             feats
                 .iter()
                 .zip(&extras)
@@ -830,18 +842,21 @@ impl<'a> Resolver<'a> {
             .iter()
             .map(|f| f.iter().any(|c| c.2.pair > 0.0))
             .collect();
-        // (hand-set, learned) score per candidate.
-        let scores = |i: usize, f: &Candidates| -> Vec<(u32, f64, f64)> {
+        // (place, hand-set score, learned score) per candidate of mention i.
+        fn scores<'a>(
+            f: &'a Candidates,
+            learned: Option<&'a [f64]>,
+        ) -> impl Iterator<Item = (u32, f64, f64)> + 'a {
             f.iter()
                 .enumerate()
-                .map(|(j, c)| (c.0, c.2.total(), learned.map_or(0.0, |l| l[i][j])))
-                .collect()
-        };
+                .map(move |(j, c)| (c.0, c.2.total(), learned.map_or(0.0, |l| l[j])))
+        }
+        let learned_of = |i: usize| learned.map(|l| l[i].as_slice());
         let mut sums: HashMap<&str, HashMap<u32, (f64, f64)>> = HashMap::default();
         let mut counts: HashMap<&str, usize> = HashMap::default();
         for (i, (m, f)) in mentions.iter().zip(feats).enumerate() {
             let entry = sums.entry(m.key.as_str()).or_default();
-            for (place, hand, learn) in scores(i, f) {
+            for (place, hand, learn) in scores(f, learned_of(i)) {
                 let e = entry.entry(place).or_default();
                 e.0 += hand;
                 e.1 += learn;
@@ -856,8 +871,7 @@ impl<'a> Resolver<'a> {
             .map(|(i, ((m, f), paired))| {
                 let own: HashMap<u32, (f64, f64)>;
                 let (s, n) = if paired {
-                    own = scores(i, f)
-                        .into_iter()
+                    own = scores(f, learned_of(i))
                         .map(|(p, h, l)| (p, (h, l)))
                         .collect();
                     (&own, 1.0)
@@ -884,30 +898,25 @@ impl<'a> Resolver<'a> {
         (f, extras, learned): (Candidates, Vec<Extras>, Option<Vec<f64>>),
         winner: Option<(u32, f64)>,
     ) -> Resolution {
-        let mut ranked: Vec<ScoredCandidate> = f
+        let ranked: Vec<ScoredCandidate> = f
             .into_iter()
-            .zip(extras)
             .enumerate()
-            .map(
-                |(j, ((place, name_kind, features), extras))| ScoredCandidate {
-                    place,
-                    name_kind,
-                    features,
-                    score: features.total(),
-                    extras,
-                    learned: learned.as_ref().map(|l| l[j]),
-                },
-            )
+            .map(|(j, (place, name_kind, features))| ScoredCandidate {
+                place,
+                name_kind,
+                features,
+                score: features.total(),
+                learned: learned.as_ref().map(|l| l[j]),
+            })
             .collect();
-        // Best first by whichever score picked the winner.
-        let key = |c: &ScoredCandidate| c.learned.unwrap_or(c.score);
-        ranked.sort_by(|a, b| key(b).total_cmp(&key(a)).then(a.place.cmp(&b.place)));
+        let (ranked, extras) = best_first(ranked, extras);
         let Some((place, share)) = winner else {
             return Resolution {
                 place: None,
                 confidence: 0.0,
                 inputs: ConfidenceInputs::default(),
                 ranked,
+                extras,
             };
         };
         let inputs = self.confidence_inputs(mention, repeats, &ranked, place, share);
@@ -916,6 +925,7 @@ impl<'a> Resolver<'a> {
             confidence: self.options.calibration.probability(&inputs),
             inputs,
             ranked,
+            extras,
         }
     }
 
@@ -956,6 +966,25 @@ impl<'a> Resolver<'a> {
             dateline: flag(f.dateline > 0.0),
         }
     }
+}
+
+/// Sorts candidates best first by whichever score picked the winner (the learned one
+/// when given), and their extras (if any) along with them.
+fn best_first(
+    mut ranked: Vec<ScoredCandidate>,
+    extras: Vec<Extras>,
+) -> (Vec<ScoredCandidate>, Vec<Extras>) {
+    let key = |c: &ScoredCandidate| c.learned.unwrap_or(c.score);
+    let order = |a: &ScoredCandidate, b: &ScoredCandidate| {
+        key(b).total_cmp(&key(a)).then(a.place.cmp(&b.place))
+    };
+    if extras.len() != ranked.len() {
+        ranked.sort_by(order);
+        return (ranked, extras);
+    }
+    let mut both: Vec<(ScoredCandidate, Extras)> = ranked.into_iter().zip(extras).collect();
+    both.sort_by(|a, b| order(&a.0, &b.0));
+    both.into_iter().unzip()
 }
 
 /// Spatial support between the readings of different names in one document.

@@ -268,15 +268,14 @@ pub fn extras(
     let places: Vec<std::borrow::Cow<Place>> =
         candidates.iter().map(|c| gazetteer.place(c.0)).collect();
     let readings = (candidates.len().max(1) as f64).ln();
+    let mut populations: Vec<u64> = places.iter().map(|p| p.population).collect();
+    populations.sort_unstable_by(|a, b| b.cmp(a));
     places
         .iter()
         .zip(candidates)
         .map(|(p, c)| {
             // Namesakes more populous than this one (ties share a rank).
-            let rank = places
-                .iter()
-                .filter(|q| q.population > p.population)
-                .count();
+            let rank = populations.partition_point(|&q| q > p.population);
             let flag = |b: bool| if b { 1.0 } else { 0.0 };
             let km = centroid.map_or(0.0, |c| {
                 (1.0 + haversine_km(p.lon_lat(), c) / CENTROID_SCALE_KM).ln()
