@@ -38,6 +38,10 @@
 //! mentions with the same folded name share one sense per document: their scores are
 //! summed per candidate before the winner is picked. A mention whose best score stays
 //! below [`ResolveOptions::min_score`] is dropped as probably not a place.
+//!
+//! With [`ranker::Ranking::Learned`] the winner is instead the candidate with the best
+//! learned score ([`ranker`]), a fitted weighting of the same features and a few more;
+//! the threshold and the confidence still come from the hand-set scores.
 
 pub mod calibration;
 pub mod containment;
