@@ -986,9 +986,13 @@ fn best_first(
         ranked.sort_by(order);
         return (ranked, extras);
     }
-    let mut both: Vec<(ScoredCandidate, Extras)> = ranked.into_iter().zip(extras).collect();
-    both.sort_by(|a, b| order(&a.0, &b.0));
-    both.into_iter().unzip()
+    // Sorting indices moves 8 bytes per swap instead of a candidate and its extras.
+    let mut idx: Vec<usize> = (0..ranked.len()).collect();
+    idx.sort_by(|&a, &b| order(&ranked[a], &ranked[b]));
+    (
+        idx.iter().map(|&i| ranked[i].clone()).collect(),
+        idx.iter().map(|&i| extras[i]).collect(),
+    )
 }
 
 /// Spatial support between the readings of different names in one document.
