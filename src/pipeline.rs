@@ -79,6 +79,20 @@ impl MapperBuilder {
         self
     }
 
+    /// How each mention's winner is picked among its candidates: the hand-set rules
+    /// (default) or the learned ranker ([`crate::resolve::ranker`]).
+    pub fn ranking(mut self, r: crate::resolve::ranker::Ranking) -> Self {
+        self.resolve.ranking = r;
+        self
+    }
+
+    /// Keep the learned ranker's inputs in every explanation even when the rules pick
+    /// (for `eval --dump-ranker`, which trains the ranker; default off).
+    pub fn ranker_inputs(mut self, yes: bool) -> Self {
+        self.resolve.ranker_inputs = yes;
+        self
+    }
+
     /// Characters of context on each side of a mention in its snippet.
     pub fn snippet_chars(mut self, n: usize) -> Self {
         self.snippet_chars = n;
@@ -195,6 +209,9 @@ pub struct Explanation {
     pub inputs: crate::resolve::calibration::ConfidenceInputs,
     /// Candidates, best first, with their features.
     pub ranked: Vec<ScoredCandidate>,
+    /// The learned ranker's own inputs of each of `ranked` (empty under the rules; see
+    /// [`crate::resolve::Resolution::extras`]).
+    pub extras: Vec<crate::resolve::ranker::Extras>,
     /// A relative estimate replaced the gazetteer choice.
     pub replaced_by_relative: bool,
 }
@@ -224,6 +241,11 @@ impl Mapper {
     /// The gazetteer it maps against.
     pub fn gazetteer(&self) -> &Gazetteer {
         &self.gazetteer
+    }
+
+    /// How it picks each mention's winner among the candidates.
+    pub fn ranking(&self) -> &crate::resolve::ranker::Ranking {
+        &self.options.resolve.ranking
     }
 
     /// Maps one text: in one pass, or segment by segment when it is longer than
@@ -308,6 +330,7 @@ impl Mapper {
                 confidence: r.confidence,
                 inputs: r.inputs,
                 ranked: r.ranked,
+                extras: r.extras,
                 replaced_by_relative: is_replaced,
             });
             // Beyond English a demonym is a lower-case adjective ("сирийская",

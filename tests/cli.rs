@@ -618,3 +618,112 @@ fn eval_coverage_gaps_lists_far_and_absent_gold_names() {
     assert!(rows[1]["nearest_km"].is_null());
     assert_eq!(rows[0]["corpus"], "tiny");
 }
+
+#[test]
+fn the_learned_ranker_keeps_the_seed_and_explains_its_scores() {
+    let Some(article) = seed_article() else {
+        eprintln!("skipped: ../shared/examples/aleppo-2016.txt not present");
+        return;
+    };
+    let seed = article.to_str().unwrap();
+    let out = run(&["map", seed, "--ranker", "learned", "--explain"], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let fc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<Option<u64>> = places(&fc).iter().map(|p| p.1).collect();
+    for id in [4140963, 163843, 2017370, 524901, 170063, 6252001, 2635167] {
+        assert!(ids.contains(&Some(id)), "missing GeoNames {id} in {ids:?}");
+    }
+    // Each candidate's learned score, as the sum of weight × input.
+    let explain = String::from_utf8_lossy(&out.stderr);
+    let line = explain
+        .lines()
+        .find(|l| l.trim_start().starts_with("learned "))
+        .expect("learned scores explained");
+    let (score, parts) = line.trim_start()["learned ".len()..]
+        .split_once(" = ")
+        .unwrap();
+    let sum: f64 = parts
+        .split_whitespace()
+        .skip(1)
+        .step_by(2)
+        .map(|v| v.parse::<f64>().unwrap())
+        .sum();
+    let score: f64 = score.trim().parse().unwrap();
+    assert!(
+        (sum - score).abs() < 0.05 * parts.split_whitespace().count() as f64,
+        "{line}"
+    );
+    // The rules, the default, show no learned scores.
+    let out = run(&["map", seed, "--explain"], None);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("learned "));
+    let out = run(&["map", seed, "--ranker", "neural"], None);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn eval_dump_ranker_writes_labelled_candidates() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("tiny.jsonl");
+    // Paris (France) annotated; the text gives no context, so both readings are candidates.
+    std::fs::write(
+        &corpus,
+        r#"{"id": "t1", "text": "Talks opened in Paris on Monday.", "toponyms": [{"start": 16, "end": 21, "name": "Paris", "lat": 48.85, "lon": 2.35}]}
+"#,
+    )
+    .unwrap();
+    let dump = dir.path().join("rows.jsonl");
+    let out = run(
+        &[
+            "eval",
+            corpus.to_str().unwrap(),
+            "--dump-ranker",
+            dump.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&dump).unwrap();
+    let mut lines = text
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap());
+    let header = lines.next().unwrap();
+    let names = header["input_names"].as_array().unwrap();
+    assert_eq!(names[0], "prior");
+    let row = lines.next().expect("the Paris mention");
+    assert_eq!(row["mention"], "Paris");
+    let cands = row["candidates"].as_array().unwrap();
+    assert!(cands.len() >= 2);
+    assert!(cands
+        .iter()
+        .all(|c| c["inputs"].as_array().unwrap().len() == names.len()));
+    let right: Vec<bool> = cands
+        .iter()
+        .map(|c| c["right"].as_bool().unwrap())
+        .collect();
+    assert!(right.contains(&true) && right.contains(&false), "{right:?}");
+    // A bad weights file is one line and a non-zero exit.
+    let bad = dir.path().join("bad.tsv");
+    std::fs::write(&bad, "size\t1\n").unwrap();
+    let out = run(
+        &[
+            "eval",
+            corpus.to_str().unwrap(),
+            "--ranker-weights",
+            bad.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(!out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim().lines().count(),
+        1
+    );
+}

@@ -10,6 +10,7 @@ use mentionmap::eval::calibration::{self, Reliability};
 use mentionmap::eval::coverage::{self, Coverage};
 use mentionmap::eval::{GoldDocument, Prediction, Scores, Tally};
 use mentionmap::pipeline::{MappedDocument, Mapper};
+use mentionmap::resolve::ranker::{LearnedRanker, Ranking};
 use mentionmap::{Error, Gazetteer};
 
 #[derive(Debug, Args)]
@@ -49,6 +50,18 @@ pub struct EvalArgs {
     /// (JSONL: corpus, inputs, right), for `scripts/calibrate`.
     #[arg(long, value_name = "FILE")]
     pub dump_confidence: Option<PathBuf>,
+    /// How a mention's place is picked among its namesakes: `rules` or `learned`.
+    #[arg(long, value_name = "RANKER", default_value = "rules", value_parser = ["rules", "learned"])]
+    pub ranker: String,
+    /// Use the learned ranker with these weights instead of the shipped ones (the
+    /// format of `src/resolve/ranker.tsv`; for `scripts/train-ranker`).
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub ranker_weights: Option<PathBuf>,
+    /// Write, for every mention with two or more candidates, each candidate's ranker
+    /// inputs, its hand-set and learned scores, and whether it lies within 161 km of the
+    /// gold toponym the mention overlaps (JSONL, for `scripts/train-ranker`).
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub dump_ranker: Option<PathBuf>,
     /// Use these calibration weights instead of the shipped ones (the format of
     /// `src/resolve/calibration.tsv`).
     #[arg(long, value_name = "FILE")]
@@ -93,6 +106,11 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
             mentionmap::resolve::calibration::Calibration::from_file(p)?,
         ));
     }
+    builder = builder.ranker_inputs(args.dump_ranker.is_some());
+    builder = builder.ranking(match &args.ranker_weights {
+        Some(p) => Ranking::Learned(Arc::new(LearnedRanker::from_file(p)?)),
+        None => Ranking::from_name(&args.ranker)?,
+    });
     let mapper = builder.build(gazetteer.clone());
     let out_err = |e: std::io::Error| Error::Output(e.to_string());
     let mut errors_out = match &args.errors {
@@ -101,6 +119,14 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
     };
     let mut dump_out = match &args.dump_confidence {
         Some(p) => Some(mentionmap::atomic_file::AtomicFile::create(p)?),
+        None => None,
+    };
+    let mut ranker_out = match &args.dump_ranker {
+        Some(p) => {
+            let mut w = mentionmap::atomic_file::AtomicFile::create(p)?;
+            writeln!(w, "{}", super::dump_ranker::header()).map_err(out_err)?;
+            Some(w)
+        }
         None => None,
     };
     let mut gaps_out = match &args.coverage_gaps {
@@ -200,6 +226,11 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
                     writeln!(w, "{row}").map_err(out_err)?;
                 }
             }
+            if let Some(w) = ranker_out.as_mut() {
+                for row in super::dump_ranker::rows(&gazetteer, &name, &doc, &mapped) {
+                    writeln!(w, "{row}").map_err(out_err)?;
+                }
+            }
             let preds = predictions(&gazetteer, &mapped);
             let errs = tally.add(&doc.text, &doc.toponyms, &preds);
             if let Some(w) = errors_out.as_mut() {
@@ -289,6 +320,9 @@ pub fn run(gazetteer: Arc<Gazetteer>, args: EvalArgs) -> Result<i32, Error> {
         w.commit()?;
     }
     if let Some(w) = dump_out {
+        w.commit()?;
+    }
+    if let Some(w) = ranker_out {
         w.commit()?;
     }
     if let Some(w) = preds_out {

@@ -14,6 +14,7 @@ use mentionmap::{Error, Gazetteer, Layer};
 
 mod aggregate;
 mod batch;
+mod dump_ranker;
 mod eval;
 mod eval_errors;
 pub mod exit;
@@ -203,6 +204,10 @@ pub struct MapArgs {
     /// from 72% to 79%; 0.7 keeps 73% at 86%).
     #[arg(long, value_name = "P", value_parser = probability)]
     pub min_confidence: Option<f64>,
+    /// How a mention's place is picked among its namesakes: `rules` (the hand-set sum
+    /// of features, the default) or `learned` (the model `scripts/train-ranker` fits).
+    #[arg(long, value_name = "RANKER", default_value = "rules", value_parser = ["rules", "learned"])]
+    pub ranker: String,
     /// The texts' language (ISO 639-1 such as ar, ru, zh, es, fr, de), instead of
     /// detecting it per document.
     #[arg(long, value_name = "CODE")]
@@ -353,6 +358,9 @@ fn map(gazetteer: Arc<Gazetteer>, args: MapArgs) -> Result<i32, Error> {
     if let Some(p) = args.min_confidence {
         builder = builder.min_confidence(p);
     }
+    builder = builder.ranking(mentionmap::resolve::ranker::Ranking::from_name(
+        &args.ranker,
+    )?);
     if args.all_mentions {
         builder = builder.max_mentions(None);
     }
@@ -472,7 +480,7 @@ fn map(gazetteer: Arc<Gazetteer>, args: MapArgs) -> Result<i32, Error> {
     for (name, text) in &docs {
         let doc = mapper.map(text);
         if args.explain {
-            explain::print(&gazetteer, name, &doc);
+            explain::print(&gazetteer, name, &doc, mapper.ranking().model());
         }
         mapped.push((name.clone(), doc));
     }

@@ -38,11 +38,16 @@
 //! mentions with the same folded name share one sense per document: their scores are
 //! summed per candidate before the winner is picked. A mention whose best score stays
 //! below [`ResolveOptions::min_score`] is dropped as probably not a place.
+//!
+//! With [`ranker::Ranking::Learned`] the winner is instead the candidate with the best
+//! learned score ([`ranker`]), a fitted weighting of the same features and a few more;
+//! the threshold and the confidence still come from the hand-set scores.
 
 pub mod calibration;
 pub mod containment;
 pub mod evidence;
 pub mod focus;
+pub mod ranker;
 pub mod relation;
 pub mod relative;
 
@@ -59,10 +64,11 @@ use crate::gazetteer::{Gazetteer, NameKind, Place, PlaceKind};
 use crate::geodesy::haversine_km;
 use crate::spot::{Mention, Spotted};
 use calibration::{Calibration, ConfidenceInputs, MAX_MARGIN};
+use ranker::{Extras, Ranking};
 use relation::{parse_relation, RelationKind};
 
 /// A mention's candidates: (place index, how the mention names it, its features).
-type Candidates = Vec<(u32, NameKind, Features)>;
+pub(crate) type Candidates = Vec<(u32, NameKind, Features)>;
 
 /// A city that holds a country's or region's own name only as an alternate ("Mexico"
 /// for Mexico City) is named more weakly than by an alternate name (0.6).
@@ -94,6 +100,13 @@ pub struct ResolveOptions {
     pub coherence_km: f64,
     /// Turns a winner's inputs into a probability (default: the shipped weights).
     pub calibration: std::sync::Arc<Calibration>,
+    /// Picks each mention's winner among its candidates: the hand-set sum of features
+    /// or the learned model ([`ranker`]).
+    pub ranking: Ranking,
+    /// Keep the learned ranker's own inputs ([`Resolution::extras`]) even when the rules
+    /// pick: for the training dump (`eval --dump-ranker`). Off by default: they cost
+    /// time the rules do not need.
+    pub ranker_inputs: bool,
 }
 
 impl Default for ResolveOptions {
@@ -102,6 +115,8 @@ impl Default for ResolveOptions {
             min_score: 2.2,
             coherence_km: 150.0,
             calibration: Calibration::shipped(),
+            ranking: Ranking::default(),
+            ranker_inputs: false,
         }
     }
 }
@@ -143,23 +158,54 @@ pub struct Features {
     pub focus: f64,
 }
 
+/// How many named features a candidate has ([`Features::NAMES`]).
+pub const FEATURE_COUNT: usize = 14;
+
 impl Features {
-    /// The candidate's score: the sum of its features.
+    /// The features' names, in the order of [`Features::values`]: the names the learned
+    /// ranker's weights file ([`ranker`]) and its training dump use. A unit test checks
+    /// that they are the struct's fields, so a new feature cannot be left out.
+    pub const NAMES: [&'static str; FEATURE_COUNT] = [
+        "prior",
+        "name",
+        "pair",
+        "country",
+        "admin1",
+        "coherence",
+        "relation",
+        "dateline",
+        "common_word",
+        "neighbours",
+        "user",
+        "plain",
+        "contain",
+        "focus",
+    ];
+
+    /// The features' values in [`Features::NAMES`] order.
+    pub fn values(&self) -> [f64; FEATURE_COUNT] {
+        [
+            self.prior,
+            self.name,
+            self.pair,
+            self.country,
+            self.admin1,
+            self.coherence,
+            self.relation,
+            self.dateline,
+            self.common_word,
+            self.neighbours,
+            self.user,
+            self.plain,
+            self.contain,
+            self.focus,
+        ]
+    }
+
+    /// The candidate's score under the hand-set rules: the sum of its features (in
+    /// this order, which the goldens were computed with).
     pub fn total(&self) -> f64 {
-        self.prior
-            + self.name
-            + self.pair
-            + self.country
-            + self.admin1
-            + self.coherence
-            + self.relation
-            + self.dateline
-            + self.common_word
-            + self.neighbours
-            + self.user
-            + self.plain
-            + self.contain
-            + self.focus
+        self.values().iter().sum()
     }
 }
 
@@ -172,8 +218,11 @@ pub struct ScoredCandidate {
     pub name_kind: NameKind,
     /// The features that scored it.
     pub features: Features,
-    /// The sum of the features over every mention of the same name.
+    /// The sum of the features (this mention's own; the name's mentions are summed to
+    /// pick the winner).
     pub score: f64,
+    /// The learned ranker's score, when it picked the winner.
+    pub learned: Option<f64>,
 }
 
 /// The outcome for one mention.
@@ -188,6 +237,10 @@ pub struct Resolution {
     pub inputs: ConfidenceInputs,
     /// Candidates, best first.
     pub ranked: Vec<ScoredCandidate>,
+    /// The learned ranker's own inputs ([`ranker::EXTRA_NAMES`]) of each of `ranked`,
+    /// in its order; empty when the rules picked and [`ResolveOptions::ranker_inputs`]
+    /// is off.
+    pub extras: Vec<Extras>,
 }
 
 impl serde::Serialize for NameKind {
@@ -342,23 +395,44 @@ impl<'a> Resolver<'a> {
         self.add_containment(text, spotted, &mut feats);
         self.add_named_context(mentions, &mut feats);
         // First pass: provisional winners from the features that need no other place.
-        let first = self.pick(mentions, &feats);
+        let first = self.pick(mentions, &feats, None);
         // Second pass: what the provisional winners say about each other.
         self.add_spatial_context(mentions, &first, &mut feats);
         self.add_focus(mentions, &first, &mut feats);
         self.add_relations(text, spotted, &first, &mut feats);
-        let resolved = self.pick(mentions, &feats);
+        let model = self.options.ranking.model();
+        let extras: Vec<Vec<Extras>> = if model.is_some() || self.options.ranker_inputs {
+            let centroid = ranker::Centroid::new(self.gazetteer, mentions, &first);
+            mentions
+                .iter()
+                .zip(&feats)
+                .map(|(m, f)| ranker::extras(self.gazetteer, f, centroid.without(&m.key)))
+                .collect()
+        } else {
+            vec![Vec::new(); mentions.len()]
+        };
+        let learned: Option<Vec<Vec<f64>>> = model.map(|model| {
+            feats
+                .iter()
+                .zip(&extras)
+                .map(|(f, x)| f.iter().zip(x).map(|(c, x)| model.score(&c.2, x)).collect())
+                .collect()
+        });
+        let resolved = self.pick(mentions, &feats, learned.as_deref());
+        let mut learned = learned.map(Vec::into_iter);
         let mut repeats: HashMap<&str, usize> = HashMap::default();
         for m in mentions {
             *repeats.entry(m.key.as_str()).or_default() += 1;
         }
         feats
             .into_iter()
+            .zip(extras)
             .zip(resolved)
             .enumerate()
-            .map(|(i, (f, winner))| {
+            .map(|(i, ((f, x), winner))| {
                 let m = &mentions[i];
-                self.finish(m, repeats[m.key.as_str()], f, winner)
+                let scores = learned.as_mut().and_then(Iterator::next);
+                self.finish(m, repeats[m.key.as_str()], (f, x, scores), winner)
             })
             .collect()
     }
@@ -791,20 +865,40 @@ impl<'a> Resolver<'a> {
     }
 
     /// Winner per mention, one sense per document: scores are summed over every
-    /// mention with the same key. Returns (place, share of the winner) per mention.
-    fn pick(&self, mentions: &[Mention], feats: &[Candidates]) -> Vec<Option<(u32, f64)>> {
+    /// mention with the same key. The winner has the highest hand-set score, or the
+    /// highest `learned` score when the learned ranker gave one per candidate; either
+    /// way the mention is kept only when its best hand-set score reaches the threshold.
+    /// Returns (place, the winner's share of the hand-set scores) per mention.
+    fn pick(
+        &self,
+        mentions: &[Mention],
+        feats: &[Candidates],
+        learned: Option<&[Vec<f64>]>,
+    ) -> Vec<Option<(u32, f64)>> {
         // A mention in an "X, Region" pair is read on its own ("Paris, Texas, and
         // Paris, Tenn."); the others of a name share one sense.
         let paired: Vec<bool> = feats
             .iter()
             .map(|f| f.iter().any(|c| c.2.pair > 0.0))
             .collect();
-        let mut sums: HashMap<&str, HashMap<u32, f64>> = HashMap::default();
+        // (place, hand-set score, learned score) per candidate of mention i.
+        fn scores<'a>(
+            f: &'a Candidates,
+            learned: Option<&'a [f64]>,
+        ) -> impl Iterator<Item = (u32, f64, f64)> + 'a {
+            f.iter()
+                .enumerate()
+                .map(move |(j, c)| (c.0, c.2.total(), learned.map_or(0.0, |l| l[j])))
+        }
+        let learned_of = |i: usize| learned.map(|l| l[i].as_slice());
+        let mut sums: HashMap<&str, HashMap<u32, (f64, f64)>> = HashMap::default();
         let mut counts: HashMap<&str, usize> = HashMap::default();
-        for (m, f) in mentions.iter().zip(feats) {
+        for (i, (m, f)) in mentions.iter().zip(feats).enumerate() {
             let entry = sums.entry(m.key.as_str()).or_default();
-            for (place, _, ft) in f {
-                *entry.entry(*place).or_default() += ft.total();
+            for (place, hand, learn) in scores(f, learned_of(i)) {
+                let e = entry.entry(place).or_default();
+                e.0 += hand;
+                e.1 += learn;
             }
             *counts.entry(m.key.as_str()).or_default() += 1;
         }
@@ -814,27 +908,33 @@ impl<'a> Resolver<'a> {
             .iter()
             .zip(feats)
             .zip(paired)
-            .map(|((m, f), paired)| {
+            .enumerate()
+            .map(|(i, ((m, f), paired))| {
                 if paired {
-                    let own: HashMap<u32, f64> = f.iter().map(|c| (c.0, c.2.total())).collect();
-                    return self.winner(&own, 1.0);
+                    let own: HashMap<u32, (f64, f64)> = scores(f, learned_of(i))
+                        .map(|(p, h, l)| (p, (h, l)))
+                        .collect();
+                    return self.winner(&own, 1.0, learned.is_some());
                 }
                 let key = m.key.as_str();
-                *shared
-                    .entry(key)
-                    .or_insert_with(|| self.winner(&sums[key], counts[key] as f64))
+                *shared.entry(key).or_insert_with(|| {
+                    self.winner(&sums[key], counts[key] as f64, learned.is_some())
+                })
             })
             .collect()
     }
 
-    /// The best of summed scores `s` over `n` mentions, with its softmax share, when
-    /// its mean reaches [`ResolveOptions::min_score`].
-    fn winner(&self, s: &HashMap<u32, f64>, n: f64) -> Option<(u32, f64)> {
-        let (place, score) = s
+    /// The winner of summed (hand-set, learned) scores `s` over `n` mentions, ranked
+    /// by the learned score when `by_learned`, with its softmax share of the hand-set
+    /// scores, when the best mean hand-set score reaches [`ResolveOptions::min_score`].
+    fn winner(&self, s: &HashMap<u32, (f64, f64)>, n: f64, by_learned: bool) -> Option<(u32, f64)> {
+        let rank = |v: &(f64, f64)| if by_learned { v.1 } else { v.0 };
+        let (place, chosen) = s
             .iter()
-            .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))?;
-        let share = softmax_share(s.values().map(|v| v / n), score / n);
-        ((score / n) >= self.options.min_score).then_some((*place, share))
+            .max_by(|a, b| rank(a.1).total_cmp(&rank(b.1)).then(b.0.cmp(a.0)))?;
+        let best = s.values().map(|v| v.0).fold(f64::NEG_INFINITY, f64::max);
+        let share = softmax_share(s.values().map(|v| v.0 / n), chosen.0 / n);
+        ((best / n) >= self.options.min_score).then_some((*place, share))
     }
 
     /// Ranks a mention's candidates and turns its winner's evidence into a calibrated
@@ -843,25 +943,28 @@ impl<'a> Resolver<'a> {
         &self,
         mention: &Mention,
         repeats: usize,
-        f: Candidates,
+        (f, extras, learned): (Candidates, Vec<Extras>, Option<Vec<f64>>),
         winner: Option<(u32, f64)>,
     ) -> Resolution {
-        let mut ranked: Vec<ScoredCandidate> = f
+        let ranked: Vec<ScoredCandidate> = f
             .into_iter()
-            .map(|(place, name_kind, features)| ScoredCandidate {
+            .enumerate()
+            .map(|(j, (place, name_kind, features))| ScoredCandidate {
                 place,
                 name_kind,
                 features,
                 score: features.total(),
+                learned: learned.as_ref().map(|l| l[j]),
             })
             .collect();
-        ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.place.cmp(&b.place)));
+        let (ranked, extras) = best_first(ranked, extras);
         let Some((place, share)) = winner else {
             return Resolution {
                 place: None,
                 confidence: 0.0,
                 inputs: ConfidenceInputs::default(),
                 ranked,
+                extras,
             };
         };
         let inputs = self.confidence_inputs(mention, repeats, &ranked, place, share);
@@ -870,6 +973,7 @@ impl<'a> Resolver<'a> {
             confidence: self.options.calibration.probability(&inputs),
             inputs,
             ranked,
+            extras,
         }
     }
 
@@ -910,6 +1014,29 @@ impl<'a> Resolver<'a> {
             dateline: flag(f.dateline > 0.0),
         }
     }
+}
+
+/// Sorts candidates best first by whichever score picked the winner (the learned one
+/// when given), and their extras (if any) along with them.
+fn best_first(
+    mut ranked: Vec<ScoredCandidate>,
+    extras: Vec<Extras>,
+) -> (Vec<ScoredCandidate>, Vec<Extras>) {
+    let key = |c: &ScoredCandidate| c.learned.unwrap_or(c.score);
+    let order = |a: &ScoredCandidate, b: &ScoredCandidate| {
+        key(b).total_cmp(&key(a)).then(a.place.cmp(&b.place))
+    };
+    if extras.len() != ranked.len() {
+        ranked.sort_by(order);
+        return (ranked, extras);
+    }
+    // Sorting indices moves 8 bytes per swap instead of a candidate and its extras.
+    let mut idx: Vec<usize> = (0..ranked.len()).collect();
+    idx.sort_by(|&a, &b| order(&ranked[a], &ranked[b]));
+    (
+        idx.iter().map(|&i| ranked[i].clone()).collect(),
+        idx.iter().map(|&i| extras[i]).collect(),
+    )
 }
 
 /// Spatial support between the readings of different names in one document.
@@ -1165,6 +1292,43 @@ mod tests {
         assert_eq!(r[2].0, "Springfield");
         assert_eq!(r[2].1, Some(4250542));
         assert!((r[2].2.focus - focus::ADMIN1_WEIGHT).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_learned_ranker_picks_the_winner_and_the_rules_keep_the_mention() {
+        let g = from_tsv(GAZ);
+        let lex = Lexicon::new();
+        let text = "Talks opened in Paris. Paris was calm.";
+        let s = Spotter::new(&g, &lex, SpotOptions::default()).spot(text);
+        // Weights that prefer the least important reading: the smallest Paris wins,
+        // for both mentions of the name, and is kept because the capital's hand-set
+        // score passes the threshold.
+        let model = ranker::LearnedRanker::parse(
+            "prior	-1
+name	1
+",
+            "test",
+        )
+        .unwrap();
+        let options = ResolveOptions {
+            ranking: Ranking::Learned(std::sync::Arc::new(model)),
+            ..ResolveOptions::default()
+        };
+        let r = Resolver::new(&g, options).resolve(text, &s);
+        let smallest = (0..g.len() as u32)
+            .filter(|&i| g.place(i).name == "Paris")
+            .min_by(|&a, &b| prior(&g.place(a)).total_cmp(&prior(&g.place(b))))
+            .unwrap();
+        for res in &r {
+            assert_eq!(res.place, Some(smallest));
+            assert_eq!(res.ranked[0].place, smallest, "ranked by the learned score");
+            assert!(res.ranked[0].learned.unwrap() >= res.ranked[1].learned.unwrap());
+            assert!(res.confidence > 0.0 && res.confidence < 1.0);
+        }
+        // Under the rules the capital wins and no learned score is given.
+        let r = Resolver::new(&g, ResolveOptions::default()).resolve(text, &s);
+        assert_eq!(r[0].place.map(|p| g.place(p).id), Some(2988507));
+        assert!(r[0].ranked.iter().all(|c| c.learned.is_none()));
     }
 
     #[test]
