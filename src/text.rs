@@ -8,8 +8,14 @@
 //! so that "St. Louis" and "Saint Louis" share a key. The folded key of a phrase is its
 //! folded tokens joined by single spaces: "U.S." → `u s`, "Ḩalab" → `halab`.
 
+use compact_str::CompactString;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
+
+/// A token's folded form. Held inline (no heap allocation) up to 24 bytes, which is
+/// every word of running text but a few: a `String` per token and its free were a
+/// tenth of mapping English news.
+pub type Folded = CompactString;
 
 /// One token of a text: a run of letters and digits, with its UTF-8 byte span.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,7 +25,7 @@ pub struct Token {
     /// Byte offset one past the last character in the original text.
     pub end: usize,
     /// The folded form used for look-ups (see the module docs).
-    pub folded: String,
+    pub folded: Folded,
 }
 
 impl Token {
@@ -36,10 +42,23 @@ const BYTES_PER_TOKEN_GUESS: usize = 6;
 pub fn tokenize(text: &str) -> Vec<Token> {
     // About one token per six bytes of English news: sized once, not grown.
     let mut tokens = Vec::with_capacity(text.len() / BYTES_PER_TOKEN_GUESS);
+    let bytes = text.as_bytes();
     let mut start: Option<usize> = None;
-    for (i, c) in text.char_indices() {
-        // Combining marks stay inside a word (decomposed input, Arabic vowel signs).
-        let word_char = is_alphanumeric(c) || (start.is_some() && is_combining_mark(c));
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII bytes are judged as bytes, without decoding a character: they are
+        // nearly all of English text, and none is a combining mark.
+        let (word_char, len) = if bytes[i].is_ascii() {
+            (bytes[i].is_ascii_alphanumeric(), 1)
+        } else {
+            let c = text[i..]
+                .chars()
+                .next()
+                .expect("i is on a character boundary");
+            // Combining marks stay inside a word (decomposed input, Arabic vowel signs).
+            let word = is_alphanumeric(c) || (start.is_some() && is_combining_mark(c));
+            (word, c.len_utf8())
+        };
         match (word_char, start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
@@ -48,6 +67,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             }
             _ => {}
         }
+        i += len;
     }
     if let Some(s) = start {
         tokens.push(make_token(text, s, text.len()));
@@ -59,18 +79,26 @@ fn make_token(text: &str, start: usize, end: usize) -> Token {
     Token {
         start,
         end,
-        folded: fold_word(&text[start..end]),
+        folded: fold_token(&text[start..end]),
     }
 }
 
 /// Folds one word: compatibility decomposition, no diacritics, lower case, and the
 /// usual abbreviations of place-name words expanded.
 pub fn fold_word(word: &str) -> String {
+    fold_token(word).into_string()
+}
+
+/// [`fold_word`] into a [`Folded`], without a heap allocation for a word of up to 24
+/// bytes.
+pub fn fold_token(word: &str) -> Folded {
     if word.is_ascii() {
         // Most words: no decomposition to do, lower-cased bytewise in one copy.
-        return expand_abbreviation(word.to_ascii_lowercase());
+        let mut folded = Folded::new(word);
+        folded.make_ascii_lowercase();
+        return expand_abbreviation(folded);
     }
-    let mut out = String::with_capacity(word.len());
+    let mut out = Folded::with_capacity(word.len());
     for c in word.nfkd() {
         if is_combining_mark(c) {
             continue;
@@ -83,11 +111,11 @@ pub fn fold_word(word: &str) -> String {
 }
 
 /// "st" → "saint", "mt" → "mount", "ft" → "fort".
-fn expand_abbreviation(folded: String) -> String {
+fn expand_abbreviation(folded: Folded) -> Folded {
     match folded.as_str() {
-        "st" | "ste" => "saint".to_string(),
-        "mt" => "mount".to_string(),
-        "ft" => "fort".to_string(),
+        "st" | "ste" => Folded::const_new("saint"),
+        "mt" => Folded::const_new("mount"),
+        "ft" => Folded::const_new("fort"),
         _ => folded,
     }
 }

@@ -466,7 +466,7 @@ impl<'a> Spotter<'a> {
             if person.len() >= 2 && !self.gazetteer.names().get(&whole.join(" ")).is_empty() {
                 continue;
             }
-            surnames.insert(last.folded.clone());
+            surnames.insert(last.folded.to_string());
             persons.push(person);
         }
         // "Welch said": a lone capitalised word as the subject of a speech verb is a
@@ -508,7 +508,7 @@ impl<'a> Spotter<'a> {
                 && is_capitalised(t.surface(text))
                 && !is_all_caps(t.surface(text))
             {
-                speakers.insert(t.folded.clone());
+                speakers.insert(t.folded.to_string());
             }
         }
         (persons, surnames, speakers)
@@ -584,7 +584,7 @@ impl<'a> Spotter<'a> {
                 end,
                 surface: text[start..end].to_string(),
                 tokens: name,
-                noun: noun_follows.then(|| next.folded.clone()),
+                noun: noun_follows.then(|| next.folded.to_string()),
             });
         }
         out
