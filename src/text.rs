@@ -43,7 +43,7 @@ const BYTES_PER_TOKEN_GUESS: usize = 5;
 /// Splits `text` into tokens with exact byte offsets.
 ///
 /// One pass over the bytes: an ASCII byte is classified by a table lookup
-/// ([`BYTE_CLASS`]), and only the bytes of other characters are decoded. An ASCII
+/// (`BYTE_CLASS`), and only the bytes of other characters are decoded. An ASCII
 /// word is folded as it is cut (copied, lower-cased only when it has a capital); the
 /// rest go through [`fold_token`]. Tokenising was a tenth of mapping English news when
 /// every character was decoded and every token folded into a `String` of its own.
