@@ -30,11 +30,18 @@ mod geodesy;
 mod text;
 #[path = "src/utc.rs"]
 mod utc;
+#[path = "src/spot/word_set.rs"]
+mod word_set;
 
 use std::path::PathBuf;
 
 /// The file the library includes (`include_bytes!(concat!(env!("OUT_DIR"), ...))`).
 const INDEX_FILE: &str = "bundled.gaz";
+
+/// The spotter's given names (`spot::lexicon`): a word set of the list's folded lines.
+const GIVEN_NAMES_SET: &str = "given_names.set";
+/// The spotter's common English words: a word set of the list's lines as written.
+const COMMON_WORDS_SET: &str = "common_words.set";
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(mentionmap_library)");
@@ -46,11 +53,18 @@ fn main() {
         "src/geodesy.rs",
         "src/text.rs",
         "src/gazetteer",
+        "src/spot/word_set.rs",
+        "gazetteer/given_names.txt",
+        "gazetteer/common_words.txt",
     ] {
         println!("cargo::rerun-if-changed={input}");
     }
     println!("cargo::rerun-if-env-changed=SOURCE_DATE_EPOCH");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    if let Err(e) = build_word_sets(&out) {
+        eprintln!("mentionmap build script: word lists: {e}");
+        std::process::exit(1);
+    }
     if let Err(e) = build_index(&out.join(INDEX_FILE)) {
         // A broken default.tsv.gz is a build error with the builder's own message.
         eprintln!("mentionmap build script: {e}");
@@ -73,4 +87,25 @@ fn build_index(path: &std::path::Path) -> Result<(), error::Error> {
     gazetteer::index_file::write(path, &built)?;
     gazetteer::index_file::open(path)?;
     Ok(())
+}
+
+/// Lays out the spotter's two long word lists as word sets (`src/spot/word_set.rs`), so
+/// that the library hashes none of their 45,000 words at start-up. Which lines count
+/// and how they are folded is the lexicon's rule, kept here and checked against the
+/// lists by `spot::lexicon`'s tests.
+fn build_word_sets(out: &std::path::Path) -> std::io::Result<()> {
+    let given = std::fs::read_to_string("gazetteer/given_names.txt")?;
+    let mut names = word_set::WordSetBuilder::default();
+    for line in given.lines().map(str::trim) {
+        if !line.is_empty() && !line.starts_with('#') {
+            names.insert(&text::fold_word(line));
+        }
+    }
+    std::fs::write(out.join(GIVEN_NAMES_SET), names.finish())?;
+    let common = std::fs::read_to_string("gazetteer/common_words.txt")?;
+    let mut words = word_set::WordSetBuilder::default();
+    for line in common.lines().map(str::trim) {
+        words.insert(line);
+    }
+    std::fs::write(out.join(COMMON_WORDS_SET), words.finish())
 }

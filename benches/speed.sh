@@ -15,6 +15,7 @@
 # figures, across machines.
 #
 #   benches/speed.sh
+#   BIN=/tmp/old/mentionmap LABEL=before benches/speed.sh   # another binary, not built
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DEV=../shared/eval/dev
@@ -24,8 +25,13 @@ WORK="${TMPDIR:-/tmp}/mentionmap-speed-bench"
 VENV=target/speed-venv
 mkdir -p "$WORK"
 
-cargo build --release --quiet
-BIN=./target/release/mentionmap
+# BIN: a binary to measure instead of this tree's (say, the one before a change, for
+# before/after ratios against geotext); LABEL names its rows.
+if [ -z "${BIN:-}" ]; then
+  cargo build --release --quiet
+  BIN=./target/release/mentionmap
+fi
+LABEL=${LABEL:-mentionmap}
 
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
@@ -110,7 +116,7 @@ for corpus in news wiktor; do
     # mentionmap's own summary line gives the mapping seconds (without process start).
     secs=$(grep -o '[0-9.]* s,' "$WORK/stderr.txt" | tail -1 | tr -d ' s,')
     rate=$(python3 -c "print($chars / $secs)")
-    row "mentionmap, $corpus, $t thread(s)" "$(printf '%.0f' "$rate")" "$wall" "$((rss / 1024))" \
+    row "$LABEL, $corpus, $t thread(s)" "$(printf '%.0f' "$rate")" "$wall" "$((rss / 1024))" \
       "$(python3 -c "print(f'{$rate/${RATE[geotext-$corpus]}:.2f}')")"
   done
 done
@@ -128,10 +134,10 @@ best_of() {  # best wall and its RSS over 5 whole-process runs of the seed
 }
 if [ -f "$SEED" ]; then
   read -r wall rss <<< "$(best_of)"
-  row "mentionmap, seed article, whole process" "" "$wall" "$((rss / 1024))" ""
+  row "$LABEL, seed article, whole process" "" "$wall" "$((rss / 1024))" ""
   fresh="$WORK/fresh-home"; rm -rf "$fresh"; mkdir -p "$fresh"
   read -r wall rss <<< "$(best_of HOME="$fresh" MENTIONMAP_CACHE_DIR="$fresh/cache" XDG_CACHE_HOME=)"
-  row "mentionmap, seed, whole process, fresh home" "" "$wall" "$((rss / 1024))" ""
+  row "$LABEL, seed, whole process, fresh home" "" "$wall" "$((rss / 1024))" ""
   /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$VENV/bin/python" -c \
     'import sys; from geotext import GeoText; g = GeoText(open(sys.argv[1]).read()); print(g.cities, g.countries)' \
     "$SEED" > /dev/null

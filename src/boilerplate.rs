@@ -124,9 +124,16 @@ pub fn is_boilerplate(paragraph: &str) -> bool {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if b.is_ascii() {
-            // Most characters: a byte, lower-cased and classified on its own.
-            words.push_ascii(b);
+        if b.is_ascii_alphanumeric() {
+            // Most characters: a run of ASCII letters and digits, taken whole.
+            let run = bytes[i..]
+                .iter()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .map_or(&bytes[i..], |n| &bytes[i..i + n]);
+            words.push_ascii_run(run);
+            i += run.len();
+        } else if b.is_ascii() {
+            words.end_word();
             i += 1;
         } else {
             // `i` is on a character boundary: every step moves by a whole character.
@@ -155,6 +162,26 @@ pub fn is_boilerplate(paragraph: &str) -> bool {
 /// The longest weak word, in bytes: a longer word is not looked up.
 const WEAK_MAX_BYTES: usize = 16;
 
+/// For each word length, the first bytes (a bit each, by the byte's low six bits) of
+/// the weak words of that length: most words of a text match no weak word's length
+/// and first letter together, and skip the look-up (it was most of `is_boilerplate`).
+const WEAK_FIRST_BYTES: [u64; WEAK_MAX_BYTES + 1] = {
+    let mut table = [0u64; WEAK_MAX_BYTES + 1];
+    let mut i = 0;
+    while i < WEAK.len() {
+        let word = WEAK[i].as_bytes();
+        table[word.len()] |= first_byte_bit(word[0]);
+        i += 1;
+    }
+    table
+};
+
+/// The bit of [`WEAK_FIRST_BYTES`] for a word's first byte (distinct for the
+/// lower-case letters; a shared bit only costs a look-up).
+const fn first_byte_bit(b: u8) -> u64 {
+    1 << (b & 63)
+}
+
 /// Word counts of a lower-cased text fed one character at a time.
 #[derive(Default)]
 struct Words {
@@ -171,16 +198,14 @@ struct Words {
 }
 
 impl Words {
-    /// An ASCII character: a letter or digit continues the word, anything else ends it.
-    fn push_ascii(&mut self, b: u8) {
-        if !b.is_ascii_alphanumeric() {
-            self.end_word();
-            return;
+    /// ASCII letters and digits: they continue the word.
+    fn push_ascii_run(&mut self, run: &[u8]) {
+        if let Some(room) = self.word.get_mut(self.len..) {
+            for (w, b) in room.iter_mut().zip(run) {
+                *w = b.to_ascii_lowercase();
+            }
         }
-        if self.len < WEAK_MAX_BYTES {
-            self.word[self.len] = b.to_ascii_lowercase();
-        }
-        self.len += 1;
+        self.len += run.len();
     }
 
     fn push(&mut self, c: char) {
@@ -200,7 +225,9 @@ impl Words {
             return;
         }
         self.count += 1;
-        if self.len <= WEAK_MAX_BYTES {
+        if self.len <= WEAK_MAX_BYTES
+            && WEAK_FIRST_BYTES[self.len] & first_byte_bit(self.word[0]) != 0
+        {
             let word = std::str::from_utf8(&self.word[..self.len]).unwrap_or_default();
             if let Some(&k) = weak_index().get(word) {
                 self.hits += 1;

@@ -51,7 +51,7 @@ impl Spotter<'_> {
         self.lexicon.is_title(&tok.folded)
             || self
                 .foreign_tables_for(tok.surface(text))
-                .is_some_and(|t| t.titles.contains(&tok.folded))
+                .is_some_and(|t| t.titles.contains(tok.folded.as_str()))
     }
 
     /// A given name, in English or the word's language.
@@ -59,7 +59,7 @@ impl Spotter<'_> {
         self.lexicon.is_given_name(&tok.folded)
             || self
                 .foreign_tables_for(tok.surface(text))
-                .is_some_and(|t| t.given_names.contains(&tok.folded))
+                .is_some_and(|t| t.given_names.contains(tok.folded.as_str()))
     }
 
     /// May a lower-case word stand at this place in a name? Inside a name, the
@@ -145,18 +145,18 @@ impl Spotter<'_> {
         }
         let table = self.tables_for(surface);
         // "La", "Die" opening a sentence: a function word, though a village bears it.
-        if m.tokens.len() == 1 && table.stopwords.contains(&first.folded) {
+        if m.tokens.len() == 1 && table.stopwords.contains(first.folded.as_str()) {
             return None;
         }
         // "El Banco Santander", "Universidad de ...": the name opens with an
         // organisation word, so it names the organisation.
-        if table.organisation_heads.contains(&first.folded)
+        if table.organisation_heads.contains(first.folded.as_str())
             || m.tokens.clone().any(|t| {
                 t > m.tokens.start
                     && self
                         .tables_for(tokens[t].surface(text))
                         .organisation_heads
-                        .contains(&tokens[t].folded)
+                        .contains(tokens[t].folded.as_str())
             })
             || self.after_organisation_head(text, tokens, m.tokens.start)
         {
@@ -214,7 +214,7 @@ impl Spotter<'_> {
                 && self
                     .tables_for(t.surface(text))
                     .organisation_heads
-                    .contains(&t.folded)
+                    .contains(t.folded.as_str())
         };
         if i >= 1 && head_at(i - 1) {
             return true;
@@ -226,7 +226,7 @@ impl Spotter<'_> {
                 && self
                     .tables_for(prev.surface(text))
                     .stopwords
-                    .contains(&prev.folded)
+                    .contains(prev.folded.as_str())
                 && head_at(i - 2)
         } {
             return true;
@@ -249,7 +249,7 @@ impl Spotter<'_> {
         let t = self.lexicon.tables().get("ar");
         let names = self.gazetteer.names();
         let arabic = |j: usize| script_of_word(tokens[j].surface(text)) == Script::Arabic;
-        let given = |j: usize| t.given_names.contains(&tokens[j].folded);
+        let given = |j: usize| t.given_names.contains(tokens[j].folded.as_str());
         let mut out = Vec::new();
         let mut i = 0;
         while i < tokens.len() {
@@ -257,7 +257,7 @@ impl Spotter<'_> {
                 i += 1;
                 continue;
             }
-            let start = if t.titles.contains(&tokens[i].folded) {
+            let start = if t.titles.contains(tokens[i].folded.as_str()) {
                 i + 1
             } else if given(i) {
                 i
@@ -273,8 +273,8 @@ impl Spotter<'_> {
                 let known_place = !names.get(&tok.folded).is_empty();
                 if !spaced
                     || tok.folded.is_empty()
-                    || t.stopwords.contains(&tok.folded)
-                    || t.titles.contains(&tok.folded)
+                    || t.stopwords.contains(tok.folded.as_str())
+                    || t.titles.contains(tok.folded.as_str())
                     || (known_place && !given(end) && !after_given)
                 {
                     break;

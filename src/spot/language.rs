@@ -172,15 +172,19 @@ fn short_code(lang: whatlang::Lang) -> &'static str {
 /// often enough (see [`ENGLISH_MIN_SHARE`]). Any letter beyond the Latin blocks
 /// (Cyrillic, Arabic, Chinese) leaves the decision to the trigram detector.
 fn plainly_english(sample: &str) -> bool {
-    if !sample
-        .chars()
-        .all(|c| (c as u32) < LATIN_BLOCKS_END || !c.is_alphabetic())
+    // An ASCII sample (most) is Latin throughout: checked word-at-a-time, without
+    // decoding its characters.
+    let ascii = sample.is_ascii();
+    if !ascii
+        && !sample
+            .chars()
+            .all(|c| (c as u32) < LATIN_BLOCKS_END || !c.is_alphabetic())
     {
         return false;
     }
     let mut words = 0usize;
     let mut function = 0usize;
-    if sample.is_ascii() {
+    if ascii {
         // Most samples: words split on bytes, without decoding characters.
         for word in sample
             .as_bytes()

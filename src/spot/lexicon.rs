@@ -5,20 +5,18 @@
 // FxHash: these sets are asked about every token; SipHash was a visible share of a batch.
 use rustc_hash::FxHashSet as HashSet;
 
+use super::word_set::WordSet;
 use crate::text::fold_word;
 
-/// English given names, one per line: the @stdlib male and female first-name lists.
-static GIVEN_NAMES: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/gazetteer/given_names.txt"
-));
+/// English given names (`gazetteer/given_names.txt`: the @stdlib male and female
+/// first-name lists), folded, as a word set the build script lays out, so that nothing
+/// is hashed at start-up.
+static GIVEN_NAMES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/given_names.set"));
 
-/// Common English words (SCOWL sizes 10–35, lower case): capitalised, they are more
-/// often sentence starts, headings or labels than places ("Reading", "Manage").
-static COMMON_WORDS: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/gazetteer/common_words.txt"
-));
+/// Common English words (`gazetteer/common_words.txt`: SCOWL sizes 10–35, lower case),
+/// as a word set the build script lays out: capitalised, they are more often sentence
+/// starts, headings or labels than places ("Reading", "Manage").
+static COMMON_WORDS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/common_words.set"));
 
 /// Titles and roles written before a person's name ("Secretary John Kerry").
 const TITLES: &[&str] = &[
@@ -490,21 +488,14 @@ pub fn is_place_noun_word(folded: &str) -> bool {
 /// The word lists, folded, ready for look-ups.
 #[derive(Debug)]
 pub struct Lexicon {
-    given_names: HashSet<String>,
-    common_words: HashSet<&'static str>,
+    given_names: WordSet<'static>,
+    common_words: WordSet<'static>,
     titles: HashSet<String>,
     stopwords: HashSet<String>,
     place_nouns: HashSet<String>,
     organisation_heads: HashSet<String>,
     connectors: HashSet<String>,
     tables: super::tables::Tables,
-}
-
-/// An empty set with room for one entry per line of `list`: the two long lists grew
-/// their sets a dozen times over, a fifth of building the lexicon at each start.
-fn sized_set<T>(list: &str) -> HashSet<T> {
-    let lines = list.bytes().filter(|&b| b == b'\n').count() + 1;
-    HashSet::with_capacity_and_hasher(lines, Default::default())
 }
 
 impl Default for Lexicon {
@@ -517,24 +508,9 @@ impl Lexicon {
     /// The built-in lists.
     pub fn new() -> Self {
         let set = |words: &[&str]| words.iter().map(|w| fold_word(w)).collect::<HashSet<_>>();
-        let mut given_names = sized_set(GIVEN_NAMES);
-        given_names.extend(
-            GIVEN_NAMES
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .map(fold_word),
-        );
-        let mut common_words = sized_set(COMMON_WORDS);
-        common_words.extend(
-            COMMON_WORDS
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty()),
-        );
         Lexicon {
-            given_names,
-            common_words,
+            given_names: WordSet::new(GIVEN_NAMES),
+            common_words: WordSet::new(COMMON_WORDS),
             titles: set(TITLES),
             stopwords: set(STOPWORDS),
             place_nouns: set(PLACE_NOUNS),
@@ -582,5 +558,41 @@ impl Lexicon {
     /// May this lower-case folded word sit inside a multi-word name?
     pub fn is_connector(&self, folded: &str) -> bool {
         self.connectors.contains(folded)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The build script's word sets hold exactly the lists' words: every given name
+    /// folded (comment lines aside), every common word as written.
+    #[test]
+    fn compiled_word_sets_hold_the_lists() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let read = |f: &str| std::fs::read_to_string(format!("{root}/gazetteer/{f}")).unwrap();
+        let lex = Lexicon::new();
+        let given = read("given_names.txt");
+        let names: Vec<String> = given
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(fold_word)
+            .collect();
+        assert!(names.len() > 5000);
+        assert!(names.iter().all(|n| lex.is_given_name(n)));
+        let common = read("common_words.txt");
+        let words: Vec<&str> = common
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        assert!(words.len() > 30_000);
+        assert!(words.iter().all(|w| lex.is_common_word(w)));
+        // And nothing else: a word's name, and the lists' words made longer.
+        assert!(lex.is_given_name("john") && !lex.is_given_name("aleppo"));
+        assert!(lex.is_common_word("reading") && !lex.is_common_word("handarat"));
+        assert!(words.iter().all(|w| !lex.is_common_word(&format!("{w}#"))));
+        assert!(names.iter().all(|n| !lex.is_given_name(&format!("{n}#"))));
     }
 }

@@ -28,6 +28,7 @@ mod place_statement;
 pub mod script;
 pub mod tables;
 pub mod unspaced;
+pub mod word_set;
 
 use rustc_hash::FxHashSet as HashSet;
 use std::ops::Range;
@@ -248,7 +249,7 @@ impl<'a> Spotter<'a> {
             m.common_words &= !stated.contains(&m.key);
         }
         mark_lists(text, &mut mentions);
-        let unknown = self.find_unknown(text, &tokens, &covered, &in_person);
+        let unknown = self.find_unknown(text, &tokens, (&covered, &in_person), &starts);
         Spotted {
             tokens,
             mentions,
@@ -486,13 +487,19 @@ impl<'a> Spotter<'a> {
             if person.len() >= 2 && !self.gazetteer.names().get(&whole.join(" ")).is_empty() {
                 continue;
             }
-            surnames.insert(last.folded.clone());
+            surnames.insert(last.folded.to_string());
             persons.push(person);
         }
         // "Welch said": a lone capitalised word as the subject of a speech verb is a
         // person's surname (places that speak, "Moscow said", are big or countries:
         // the spotter keeps those, see `best_match_at`).
         for (i, t) in tokens.iter().enumerate() {
+            // Only a capitalised word (not an acronym) can be the speaker: the tests
+            // of its neighbours are for those alone (most words of a text are not).
+            let surface = t.surface(text);
+            if !is_capitalised(surface) || is_all_caps(surface) {
+                continue;
+            }
             let next = tokens.get(i + 1).map(|n| n.folded.as_str());
             let speech = matches!(
                 next,
@@ -529,12 +536,8 @@ impl<'a> Spotter<'a> {
                 .get(i + 1)
                 .is_some_and(|n| is_capitalised(n.surface(text)) && !starts[i + 1]);
             let said_before = matches!(prev, "said" | "says") && !next_capital;
-            if (speech || said_before)
-                && alone
-                && is_capitalised(t.surface(text))
-                && !is_all_caps(t.surface(text))
-            {
-                speakers.insert(t.folded.clone());
+            if (speech || said_before) && alone {
+                speakers.insert(t.folded.to_string());
             }
         }
         (persons, surnames, speakers)
@@ -582,12 +585,11 @@ impl<'a> Spotter<'a> {
         &self,
         text: &str,
         tokens: &[Token],
-        covered: &[bool],
-        in_person: &[bool],
+        (covered, in_person): (&[bool], &[bool]),
+        sentence_start: &[bool],
     ) -> Vec<UnknownName> {
         let mut out = Vec::new();
         let no_starts = vec![false; tokens.len()];
-        let sentence_start = sentence_starts(text, tokens);
         for run in capitalised_runs(text, tokens, &no_starts) {
             // Drop leading function words ("The Handarat") and titles.
             let mut begin = run.start;
@@ -625,7 +627,7 @@ impl<'a> Spotter<'a> {
                 end,
                 surface: text[start..end].to_string(),
                 tokens: name,
-                noun: noun_follows.then(|| next.folded.clone()),
+                noun: noun_follows.then(|| next.folded.to_string()),
             });
         }
         out

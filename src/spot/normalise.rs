@@ -11,7 +11,7 @@
 //! than words written in full.
 
 use crate::gazetteer::Gazetteer;
-use crate::text::{is_capitalised, Token};
+use crate::text::{is_capitalised, Folded, Token};
 
 use super::morphology::{arabic_forms, german_adjective_forms, german_forms, russian_forms};
 use super::script::{script_of_word, Script};
@@ -130,7 +130,7 @@ fn can_open(tables: &Tables, tok: &Token, surface: &str, lang: Option<&str>) -> 
     is_capitalised(surface)
         || tok.folded.bytes().all(|b| b.is_ascii_digit())
         || table_language(surface, lang)
-            .is_some_and(|code| tables.get(code).demonyms.contains_key(&tok.folded))
+            .is_some_and(|code| tables.get(code).demonyms.contains_key(tok.folded.as_str()))
 }
 
 /// The language whose tables hold a word: Cyrillic and Arabic words are read by their
@@ -154,11 +154,14 @@ fn try_demonym(
     lang: Option<&str>,
 ) -> Option<usize> {
     let code = table_language(surface, lang)?;
-    let english = tables.get(code).demonyms.get(&out.tokens[i].folded)?;
+    let english = tables
+        .get(code)
+        .demonyms
+        .get(out.tokens[i].folded.as_str())?;
     if gazetteer.names().get(english).is_empty() {
         return None;
     }
-    out.tokens[i].folded = english.clone();
+    out.tokens[i].folded = english.into();
     out.inflected[i] = true;
     Some(1)
 }
@@ -211,10 +214,10 @@ fn longest_end(gazetteer: &Gazetteer, window: &[Token]) -> Option<usize> {
 fn longest_end_as(
     gazetteer: &Gazetteer,
     window: &mut [Token],
-    first: Option<&mut String>,
-    second: Option<&mut String>,
+    first: Option<&mut Folded>,
+    second: Option<&mut Folded>,
 ) -> Option<usize> {
-    let swap = |window: &mut [Token], k: usize, key: Option<&mut String>| {
+    let swap = |window: &mut [Token], k: usize, key: Option<&mut Folded>| {
         if let Some(key) = key {
             std::mem::swap(&mut window[k].folded, key);
         }
@@ -241,7 +244,10 @@ fn try_forms(
 ) -> Option<usize> {
     let end = out.tokens.len().min(i + MAX_NAME_TOKENS);
     let window = &mut out.tokens[i..end];
-    let mut first = forms(&window[0].folded);
+    let mut first: Vec<Folded> = forms(&window[0].folded)
+        .into_iter()
+        .map(Folded::from)
+        .collect();
     let mut best: Option<(usize, String, Option<String>)> = None;
     let mut consider = |len: Option<usize>, a: &str, b: Option<&str>| {
         if let Some(len) = len.filter(|&l| l >= min_tokens) {
@@ -274,7 +280,8 @@ fn try_forms(
         let original_opens = opens(&original);
         let first_opens: Vec<bool> = first.iter().map(|f| opens(f)).collect();
         if original_opens || first_opens.contains(&true) {
-            for mut s in forms(&window[1].folded) {
+            for s in forms(&window[1].folded) {
+                let mut s = Folded::from(s);
                 // The first word as written, then in each of its forms.
                 if original_opens {
                     let len =
@@ -290,12 +297,12 @@ fn try_forms(
         }
     }
     let (len, a, b) = best?;
-    if a != original {
-        out.tokens[i].folded = a;
+    if a != original.as_str() {
+        out.tokens[i].folded = a.into();
         out.inflected[i] = true;
     }
     if let Some(b) = b {
-        out.tokens[i + 1].folded = b;
+        out.tokens[i + 1].folded = b.into();
         out.inflected[i + 1] = true;
     }
     Some(len)
@@ -314,8 +321,9 @@ fn try_proclitics(
     let end = out.tokens.len().min(i + MAX_NAME_TOKENS);
     let tok = out.tokens[i].clone();
     let window = &mut out.tokens[i..end];
-    let mut best: Option<(usize, usize, String)> = None;
-    for (skip, mut form) in arabic_forms(&tok.folded) {
+    let mut best: Option<(usize, usize, Folded)> = None;
+    for (skip, form) in arabic_forms(&tok.folded) {
+        let mut form = Folded::from(form);
         // The clitic letters fold to themselves, so their length in the key is their
         // length in the text, unless vowel marks were written on them: then check.
         let cut = tok.start + skip;
@@ -344,7 +352,7 @@ fn try_proclitics(
         let clitic = Token {
             start: tok.start,
             end: tok.start + skip,
-            folded: String::new(),
+            folded: Folded::default(),
         };
         clitics.push((i, clitic));
     }

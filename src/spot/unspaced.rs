@@ -23,7 +23,7 @@
 //!   华盛顿" President Washington), unless it names a country or region.
 
 use crate::gazetteer::{Gazetteer, PlaceKind};
-use crate::text::{fold_word, Token};
+use crate::text::{fold_token, fold_word, Folded, Token};
 
 use super::script::{script_of, Script};
 use super::tables::Tables;
@@ -82,7 +82,7 @@ fn segment_token(
                 out.push(Token {
                     start,
                     end,
-                    folded: fold_word(&text[start..end]),
+                    folded: fold_token(&text[start..end]),
                 });
                 i += n;
             }
@@ -102,7 +102,7 @@ fn filler_token(start: usize, end: usize) -> Token {
     Token {
         start,
         end,
-        folded: String::new(),
+        folded: Folded::default(),
     }
 }
 
@@ -212,7 +212,7 @@ mod tests {
                 if t.folded.is_empty() {
                     format!("({})", &text[t.start..t.end])
                 } else {
-                    t.folded
+                    t.folded.into_string()
                 }
             })
             .collect()
