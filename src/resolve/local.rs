@@ -52,23 +52,23 @@ pub fn is_local_kind(kind: PlaceKind) -> bool {
 }
 
 /// Every local reading of every name the first pass took for a place, in an R-tree.
-pub struct Local {
+pub struct Local<'m> {
     index: SpatialIndex,
     /// (name id, place) per point of the index.
     points: Vec<(usize, u32)>,
-    name_ids: HashMap<String, usize>,
+    name_ids: HashMap<&'m str, usize>,
 }
 
-impl Local {
+impl<'m> Local<'m> {
     /// The readings of the names of `mentions` (candidates per mention in `readings`)
     /// whose mentions the first pass placed (`placed[i]`).
-    pub fn new<'a>(
+    pub fn new<I: IntoIterator<Item = u32>>(
         gazetteer: &Gazetteer,
-        mentions: &[Mention],
-        readings: impl Iterator<Item = &'a [u32]>,
+        mentions: &'m [Mention],
+        readings: impl Iterator<Item = I>,
         placed: &[bool],
     ) -> Self {
-        let mut name_ids: HashMap<String, usize> = HashMap::default();
+        let mut name_ids: HashMap<&'m str, usize> = HashMap::default();
         let mut seen: HashSet<(usize, u32)> = HashSet::default();
         let mut points = Vec::new();
         for ((m, places), &ok) in mentions.iter().zip(readings).zip(placed) {
@@ -76,8 +76,8 @@ impl Local {
                 continue;
             }
             let next = name_ids.len();
-            let k = *name_ids.entry(m.key.clone()).or_insert(next);
-            for &place in places {
+            let k = *name_ids.entry(m.key.as_str()).or_insert(next);
+            for place in places {
                 if is_local_kind(gazetteer.kind(place)) && seen.insert((k, place)) {
                     points.push((k, place));
                 }
@@ -97,17 +97,24 @@ impl Local {
     /// The `local` feature of reading `place` (at `lon`, `lat`) of the name `key`.
     pub fn score(&self, gazetteer: &Gazetteer, key: &str, place: u32, lon: f64, lat: f64) -> f64 {
         let own = self.name_ids.get(key).copied();
-        let id = gazetteer.place(place).id;
-        let mut best: HashMap<usize, f64> = HashMap::default();
+        let mut id = None;
+        // (name id, best support): the names near one point are few.
+        let mut best: Vec<(usize, f64)> = Vec::new();
         for (i, km) in self.index.within_km(lon, lat, REACH_KM) {
             let (k, other) = self.points[i as usize];
-            if Some(k) == own || other == place || gazetteer.place(other).id == id {
+            if Some(k) == own || other == place {
+                continue;
+            }
+            let id = *id.get_or_insert_with(|| gazetteer.place(place).id);
+            if gazetteer.place(other).id == id {
                 continue;
             }
             let w = (-km / DECAY_KM).exp();
-            let e = best.entry(k).or_default();
-            *e = e.max(w);
+            match best.iter_mut().find(|b| b.0 == k) {
+                Some(b) => b.1 = b.1.max(w),
+                None => best.push((k, w)),
+            }
         }
-        WEIGHT * best.values().sum::<f64>().min(1.0)
+        WEIGHT * best.iter().map(|b| b.1).sum::<f64>().min(1.0)
     }
 }

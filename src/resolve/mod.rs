@@ -360,7 +360,6 @@ impl<'a> Resolver<'a> {
         // Second pass: what the provisional winners say about each other.
         self.add_spatial_context(mentions, &first, &mut feats);
         self.add_focus(mentions, &first, &mut feats);
-        self.add_won_regions(mentions, &first, &mut feats);
         self.add_local(mentions, &first, &mut feats);
         self.add_relations(text, spotted, &first, &mut feats);
         let resolved = self.pick(mentions, &feats);
@@ -693,7 +692,8 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// The document's focus ([`focus`]) on the candidates of every ambiguous name.
+    /// The document's focus ([`focus`]) on the candidates of every ambiguous name,
+    /// and the context of the regions that won their names ([`Self::won_regions`]).
     fn add_focus(
         &self,
         mentions: &[Mention],
@@ -702,14 +702,32 @@ impl<'a> Resolver<'a> {
     ) {
         let codes = focus::Focus::codes(self.gazetteer, first);
         let doc = focus::Focus::new(mentions, first, &codes);
-        for (m, f) in mentions.iter().zip(feats.iter_mut()) {
+        let won = self.won_regions(mentions, first);
+        let by_other = |key: &str, cc: &str, region: &str| {
+            won.iter()
+                .any(|(c, r, k)| c == cc && r == region && *k != key)
+        };
+        for ((m, f), w) in mentions.iter().zip(feats.iter_mut()).zip(first) {
             if f.len() < 2 {
                 continue;
             }
+            // A name a region holds as its own is that region or its namesake city
+            // ("Oklahoma", "Washington"): context from other regions would favour
+            // one over the other by kind alone.
+            let won_context = w.is_some() && !won.is_empty() && !self.region_owns_name(f);
             for (place, _, ft) in f.iter_mut() {
                 let p = self.gazetteer.place(*place);
                 if p.kind > PlaceKind::Country {
                     ft.focus = doc.score(&m.key, &p.country_code, &p.admin1);
+                }
+                if !won_context {
+                    continue;
+                }
+                if p.kind > PlaceKind::Admin1 && by_other(&m.key, &p.country_code, &p.admin1) {
+                    ft.admin1 = ft.admin1.max(REGION_WON);
+                }
+                if p.kind > PlaceKind::Country && by_other(&m.key, &p.country_code, "") {
+                    ft.country = ft.country.max(COUNTRY_WON);
                 }
             }
         }
@@ -722,48 +740,24 @@ impl<'a> Resolver<'a> {
     /// as for a name with no other reading. (Giving it to the regions of such a name
     /// alone put "Ontario" and "New Brunswick" right but "Washington" the capital in
     /// the state: dev acc@161 0.877 → 0.876.)
-    fn add_won_regions(
+    fn won_regions<'m>(
         &self,
-        mentions: &[Mention],
+        mentions: &'m [Mention],
         first: &[Option<(u32, f64)>],
-        feats: &mut [Candidates],
-    ) {
+    ) -> Vec<(String, String, &'m str)> {
         // (country, region or "", the name that chose it); a handful per document.
-        let mut won: Vec<(String, String, &str)> = Vec::new();
+        let mut won = Vec::new();
         for (m, w) in mentions.iter().zip(first) {
             let Some((place, _)) = *w else { continue };
-            let p = self.gazetteer.place(place);
-            let region = match p.kind {
+            let region = match self.gazetteer.kind(place) {
                 PlaceKind::Country => String::new(),
-                PlaceKind::Admin1 => p.admin1.clone(),
+                PlaceKind::Admin1 => self.gazetteer.place(place).admin1.clone(),
                 _ => continue,
             };
-            won.push((p.country_code.clone(), region, m.key.as_str()));
+            let cc = self.gazetteer.place(place).country_code.clone();
+            won.push((cc, region, m.key.as_str()));
         }
-        if won.is_empty() {
-            return;
-        }
-        let by_other = |key: &str, cc: &str, region: &str| {
-            won.iter()
-                .any(|(c, r, k)| c == cc && r == region && *k != key)
-        };
-        for ((m, f), w) in mentions.iter().zip(feats.iter_mut()).zip(first) {
-            // A name a region holds as its own is that region or its namesake city
-            // ("Oklahoma", "Washington"): context from other regions would favour
-            // one over the other by kind alone.
-            if f.len() < 2 || w.is_none() || self.region_owns_name(f) {
-                continue;
-            }
-            for (place, _, ft) in f.iter_mut() {
-                let p = self.gazetteer.place(*place);
-                if p.kind > PlaceKind::Admin1 && by_other(&m.key, &p.country_code, &p.admin1) {
-                    ft.admin1 = ft.admin1.max(REGION_WON);
-                }
-                if p.kind > PlaceKind::Country && by_other(&m.key, &p.country_code, "") {
-                    ft.country = ft.country.max(COUNTRY_WON);
-                }
-            }
-        }
+        won
     }
 
     /// Readings of other names close by ([`local`]) for every ambiguous name the first
@@ -781,24 +775,29 @@ impl<'a> Resolver<'a> {
             .zip(feats.iter())
             .map(|(w, f)| w.is_some() && !self.region_owns_name(f))
             .collect();
-        let readings: Vec<Vec<u32>> = feats
-            .iter()
-            .map(|f| f.iter().map(|c| c.0).collect())
-            .collect();
+        // Nothing to choose, or no other name to choose by.
+        let choosing = feats.iter().zip(&placed).any(|(f, ok)| *ok && f.len() > 1);
+        if !choosing || placed.iter().filter(|ok| **ok).count() < 2 {
+            return;
+        }
         let near = local::Local::new(
             self.gazetteer,
             mentions,
-            readings.iter().map(Vec::as_slice),
+            feats.iter().map(|f| f.iter().map(|c| c.0)),
             &placed,
         );
+        // Repeated names have the same readings: score each (name, reading) once.
+        let mut done: HashMap<(&str, u32), f64> = HashMap::default();
         for ((m, f), ok) in mentions.iter().zip(feats.iter_mut()).zip(&placed) {
             if !ok || f.len() < 2 {
                 continue;
             }
             for (place, _, ft) in f.iter_mut() {
-                let p = self.gazetteer.place(*place);
-                if local::is_local_kind(p.kind) {
-                    ft.local = near.score(self.gazetteer, &m.key, *place, p.lon, p.lat);
+                if local::is_local_kind(self.gazetteer.kind(*place)) {
+                    ft.local = *done.entry((m.key.as_str(), *place)).or_insert_with(|| {
+                        let p = self.gazetteer.place(*place);
+                        near.score(self.gazetteer, &m.key, *place, p.lon, p.lat)
+                    });
                 }
             }
         }
