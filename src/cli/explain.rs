@@ -45,8 +45,8 @@ pub fn print(
             let p = gazetteer.place(c.place);
             let f = &c.features;
             eprintln!(
-                "  {}. {:<24} {:<5} {:<2} pop {:>9}  score {:>5.2} = prior {:.2} + name {:.2} ({}) + pair {:.1} + country {:.1} + admin1 {:.1} + coherence {:.2} + relation {:.2} + dateline {:.1} + common word {:.2} + neighbours {:.2} + user {:.2} + plain {:.2} + contain {:.1} + focus {:.2}",
-                rank + 1, p.name, p.feature_code, p.country_code, p.population, c.score, f.prior, f.name, c.name_kind.as_str(), f.pair, f.country, f.admin1, f.coherence, f.relation, f.dateline, f.common_word, f.neighbours, f.user, f.plain, f.contain, f.focus
+                "  {}. {:<24} {:<5} {:<2} pop {:>9}  score {:>5.2} = prior {:.2} + name {:.2} ({}) + pair {:.1} + country {:.1} + admin1 {:.1} + coherence {:.2} + relation {:.2} + dateline {:.1} + common word {:.2} + neighbours {:.2} + user {:.2} + plain {:.2} + contain {:.1} + focus {:.2} + local {:.2}",
+                rank + 1, p.name, p.feature_code, p.country_code, p.population, c.score, f.prior, f.name, c.name_kind.as_str(), f.pair, f.country, f.admin1, f.coherence, f.relation, f.dateline, f.common_word, f.neighbours, f.user, f.plain, f.contain, f.focus, f.local
             );
             if let (Some(m), Some(score), Some(extras)) = (model, c.learned, e.extras.get(rank)) {
                 let parts: Vec<String> = ranker::input_names()

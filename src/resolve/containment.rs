@@ -124,14 +124,26 @@ const CONTAINER_FILLERS: &[&str] = &[
     "community",
     "commune",
     "municipal",
+    "part",
+    "parts",
+    "portion",
+    "side",
+    "end",
+    "edge",
+    "outskirts",
+    "heart",
+    "centre",
+    "center",
+    "corner",
 ];
 
 /// A descriptor longer than this many words is no longer about the subject ("is a
 /// city near the Southern California coast in Santa Barbara County" has seven).
 const MAX_DESCRIPTOR_WORDS: usize = 8;
 
-/// Consecutive filler words allowed between two containers.
-const MAX_FILLERS: usize = 4;
+/// Consecutive filler words allowed between two containers: "in the eastern part of
+/// the city of Toronto" has seven.
+const MAX_FILLERS: usize = 7;
 
 /// The containment statements of a text, at most one per mention.
 pub fn statements(text: &str, spotted: &Spotted) -> Vec<Statement> {
@@ -189,6 +201,10 @@ fn descriptor_end(text: &str, spotted: &Spotted, i: usize) -> Option<(usize, Vec
     if matches!(word(k), "located" | "situated") && matches!(word(k + 1), "in" | "within") {
         return Some((k + 2, Vec::new()));
     }
+    // "X is one of the ten provinces of Y".
+    if verb && word(k) == "one" && word(k + 1) == "of" {
+        k += 2;
+    }
     if !(verb || apposition) || !matches!(word(k), "a" | "an" | "the") {
         return None;
     }
@@ -219,10 +235,21 @@ fn descriptor_end(text: &str, spotted: &Spotted, i: usize) -> Option<(usize, Vec
             k = m.tokens.end.max(k + 1);
             continue;
         }
-        settlement |= SETTLEMENT_NOUNS.contains(&w);
+        settlement |= is_settlement_noun(w);
         k += 1;
     }
     None
+}
+
+/// A settlement noun, singular or plural ("provinces", "municipalities").
+fn is_settlement_noun(w: &str) -> bool {
+    let singular = |w: &str| -> Option<String> {
+        w.strip_suffix("ies")
+            .map(|stem| format!("{stem}y"))
+            .or_else(|| w.strip_suffix('s').map(str::to_string))
+    };
+    SETTLEMENT_NOUNS.contains(&w)
+        || singular(w).is_some_and(|s| SETTLEMENT_NOUNS.contains(&s.as_str()))
 }
 
 /// The container mentions of a clause that starts at token `at`.
@@ -354,6 +381,14 @@ mod tests {
         assert_eq!(
             statements_of("Victoria is located in Kansas."),
             vec![("Victoria".to_string(), vec!["Kansas".into()])]
+        );
+        assert_eq!(
+            statements_of("Kansas is one of the fifty states of the United States."),
+            vec![("Kansas".to_string(), vec!["United States".into()])]
+        );
+        assert_eq!(
+            statements_of("Victoria is a district within the eastern part of the city of Lima."),
+            vec![("Victoria".to_string(), vec!["Lima".into()])]
         );
         // No settlement noun: not a statement of where the place lies.
         assert!(statements_of("Lima is a friend of Ohio farmers.").is_empty());
