@@ -14,6 +14,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
+use super::weights_file;
 use crate::error::Error;
 
 /// The inputs of the calibration model for one resolved mention.
@@ -120,54 +121,28 @@ impl Calibration {
 
     /// Reads weights from a file in the shipped format.
     pub fn from_file(path: &std::path::Path) -> Result<Calibration, Error> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
-        Calibration::parse(&text, &path.display().to_string())
+        Calibration::parse(&weights_file::read(path)?, &path.display().to_string())
     }
 
     /// Parses `name<TAB>weight` lines (`#` comments allowed): `bias` and every input
     /// of [`INPUT_NAMES`], each once.
     pub fn parse(text: &str, source: &str) -> Result<Calibration, Error> {
-        let bad = |message: String| Error::BadInput {
-            source_name: source.to_string(),
-            message,
-        };
-        let mut bias = None;
-        let mut weights = [None; 14];
-        for line in text.lines().map(str::trim) {
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let (name, value) = line
-                .split_once('\t')
-                .ok_or_else(|| bad(format!("not name<TAB>weight: {line:?}")))?;
-            let w: f64 = value
-                .trim()
-                .parse()
-                .ok()
-                .filter(|w: &f64| w.is_finite())
-                .ok_or_else(|| bad(format!("bad weight {value:?} for {name}")))?;
-            let slot = if name == "bias" {
-                &mut bias
+        // Slot 0 is the bias, then the inputs in order.
+        let given = weights_file::parse(text, source, INPUT_NAMES.len() + 1, |name| {
+            if name == "bias" {
+                Some(0)
             } else {
-                let i = INPUT_NAMES
-                    .iter()
-                    .position(|n| *n == name)
-                    .ok_or_else(|| bad(format!("unknown input {name:?}")))?;
-                &mut weights[i]
-            };
-            if slot.replace(w).is_some() {
-                return Err(bad(format!("{name} given twice")));
+                INPUT_NAMES.iter().position(|n| *n == name).map(|i| i + 1)
             }
+        })?;
+        let bias = given[0].ok_or_else(|| weights_file::bad(source, "no bias".into()))?;
+        let mut weights = [0.0; 14];
+        for (i, w) in weights.iter_mut().enumerate() {
+            *w = given[i + 1].ok_or_else(|| {
+                weights_file::bad(source, format!("no weight for {}", INPUT_NAMES[i]))
+            })?;
         }
-        let bias = bias.ok_or_else(|| bad("no bias".into()))?;
-        let mut out = [0.0; 14];
-        for (i, w) in weights.iter().enumerate() {
-            out[i] = w.ok_or_else(|| bad(format!("no weight for {}", INPUT_NAMES[i])))?;
-        }
-        Ok(Calibration { bias, weights: out })
+        Ok(Calibration { bias, weights })
     }
 
     /// The calibrated probability for these inputs.

@@ -57,6 +57,7 @@ pub mod local;
 pub mod ranker;
 pub mod relation;
 pub mod relative;
+mod weights_file;
 
 use std::borrow::Cow;
 // FxHash: these maps are filled per mention and candidate; SipHash was a visible share

@@ -24,6 +24,7 @@ use std::sync::{Arc, OnceLock};
 
 use rustc_hash::FxHashMap as HashMap;
 
+use super::weights_file;
 use super::{Candidates, Features, FEATURE_COUNT};
 use crate::error::Error;
 use crate::gazetteer::{Gazetteer, Place, PlaceKind};
@@ -141,47 +142,23 @@ impl LearnedRanker {
 
     /// Reads weights from a file in the shipped format.
     pub fn from_file(path: &std::path::Path) -> Result<LearnedRanker, Error> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
-        LearnedRanker::parse(&text, &path.display().to_string())
+        LearnedRanker::parse(&weights_file::read(path)?, &path.display().to_string())
     }
 
     /// Parses `name<TAB>weight` lines (`#` comments allowed). A name that is no input
     /// is an error (a typo would silently weigh 0); an input not named weighs 0.
     pub fn parse(text: &str, source: &str) -> Result<LearnedRanker, Error> {
-        let bad = |message: String| Error::BadInput {
-            source_name: source.to_string(),
-            message,
-        };
-        let mut weights = [None; INPUT_COUNT];
-        for line in text.lines().map(str::trim) {
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let (name, value) = line
-                .split_once('\t')
-                .ok_or_else(|| bad(format!("not name<TAB>weight: {line:?}")))?;
-            let w: f64 = value
-                .trim()
-                .parse()
-                .ok()
-                .filter(|w: &f64| w.is_finite())
-                .ok_or_else(|| bad(format!("bad weight {value:?} for {name}")))?;
-            let i = input_names()
-                .position(|n| n == name)
-                .ok_or_else(|| bad(format!("unknown input {name:?}")))?;
-            if weights[i].replace(w).is_some() {
-                return Err(bad(format!("{name} given twice")));
-            }
+        let given = weights_file::parse(text, source, INPUT_COUNT, |name| {
+            input_names().position(|n| n == name)
+        })?;
+        if given.iter().all(Option::is_none) {
+            return Err(weights_file::bad(source, "no weights".into()));
         }
-        if weights.iter().all(Option::is_none) {
-            return Err(bad("no weights".into()));
+        let mut weights = [0.0; INPUT_COUNT];
+        for (w, g) in weights.iter_mut().zip(given) {
+            *w = g.unwrap_or(0.0);
         }
-        Ok(LearnedRanker {
-            weights: weights.map(|w| w.unwrap_or(0.0)),
-        })
+        Ok(LearnedRanker { weights })
     }
 
     /// The learned score of a candidate.
